@@ -1,0 +1,127 @@
+# shellcheck shell=bash
+# Shared helpers for the project's scripts: find the installed Odoo, run a
+# throwaway PostgreSQL cluster. Nothing here installs or builds Odoo.
+
+ROOT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export ROOT_DIR
+
+log() { printf '==> %s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# find_odoo_python: sets ODOO_PYTHON to a Python that can `import odoo`,
+# from $ODOO_PYTHON or from the interpreter of the `odoo` command on PATH.
+# Returns 1 (without exiting) when no Odoo is installed.
+find_odoo_python() {
+  if [ -n "${ODOO_PYTHON:-}" ]; then
+    "$ODOO_PYTHON" -c "import odoo" 2>/dev/null || die "ODOO_PYTHON=$ODOO_PYTHON cannot import odoo"
+    return 0
+  fi
+  local odoo_cmd shebang
+  odoo_cmd="$(command -v odoo 2>/dev/null)" || return 1
+  shebang="$(head -n 1 "$odoo_cmd")"
+  case "$shebang" in
+    "#!"*python*)
+      # "#!/usr/bin/env python3" or "#!/path/to/python"
+      read -r -a parts <<< "${shebang#\#!}"
+      if [ "$(basename "${parts[0]}")" = env ]; then
+        ODOO_PYTHON="$(command -v "${parts[1]}")"
+      else
+        ODOO_PYTHON="${parts[0]}"
+      fi
+      ;;
+    *) ODOO_PYTHON="$(command -v python3)" ;;
+  esac
+  "$ODOO_PYTHON" -c "import odoo" 2>/dev/null || return 1
+  export ODOO_PYTHON
+}
+
+# odoo_addons_path: the installed Odoo's own addons folders, then this repo.
+odoo_addons_path() {
+  "$ODOO_PYTHON" - "$ROOT_DIR" <<'PY'
+import os, sys
+import odoo
+root = os.path.dirname(os.path.abspath(odoo.__file__))
+paths = []
+for candidate in (os.path.join(root, "addons"), os.path.join(root, "..", "addons")):
+    candidate = os.path.normpath(candidate)
+    if os.path.isdir(os.path.join(candidate, "web")) or os.path.isdir(os.path.join(candidate, "base")):
+        paths.append(candidate)
+paths.append(sys.argv[1])
+print(",".join(paths))
+PY
+}
+
+# run_odoo ARGS...: the installed Odoo's command line.
+run_odoo() {
+  "$ODOO_PYTHON" -c 'import sys, odoo.cli; sys.argv[0] = "odoo"; odoo.cli.main()' "$@"
+}
+
+# --- throwaway PostgreSQL cluster -------------------------------------------
+
+pg_bindir() {
+  local dir
+  if command -v pg_config >/dev/null 2>&1 && [ -x "$(pg_config --bindir)/initdb" ]; then
+    pg_config --bindir; return 0
+  fi
+  for dir in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
+    [ -x "$dir/initdb" ] && { echo "$dir"; return 0; }
+  done
+  return 1
+}
+
+ensure_postgresql() {
+  pg_bindir >/dev/null && return 0
+  [ "$(id -u)" = 0 ] || die "PostgreSQL server binaries not found; install Debian's 'postgresql' package"
+  log "installing Debian's postgresql package"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql >/dev/null \
+    || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql >/dev/null; } \
+    || die "could not install postgresql"
+}
+
+# PostgreSQL refuses to run as root: as root, its server runs as `postgres`.
+as_pg_user() {
+  if [ "$(id -u)" = 0 ]; then
+    runuser -u postgres -- "$@"
+  else
+    "$@"
+  fi
+}
+
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+# pg_start: starts a cluster in a new temporary folder; sets PG_DIR, PG_PORT,
+# PG_USER, PG_PASSWORD. pg_stop removes it. Callers trap pg_stop on EXIT.
+pg_start() {
+  ensure_postgresql
+  local bindir
+  bindir="$(pg_bindir)"
+  PG_DIR="$(mktemp -d /tmp/after_sales_pg.XXXXXX)"
+  PG_PORT="${PG_PORT:-$(free_port)}"
+  PG_USER=odoo
+  PG_PASSWORD=odoo
+  export PG_DIR PG_PORT PG_USER PG_PASSWORD
+  chmod 755 "$PG_DIR"
+  [ "$(id -u)" = 0 ] && chown postgres: "$PG_DIR"
+  as_pg_user "$bindir/initdb" -D "$PG_DIR/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >"$PG_DIR/initdb.log" 2>&1 \
+    || { cat "$PG_DIR/initdb.log" >&2; die "initdb failed"; }
+  # Throwaway data: durability settings off for speed.
+  as_pg_user "$bindir/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w \
+    -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100" \
+    start >/dev/null || { cat "$PG_DIR/server.log" >&2; die "PostgreSQL did not start"; }
+  as_pg_user "$bindir/psql" -q -h "$PG_DIR" -p "$PG_PORT" -U postgres -d postgres \
+    -c "CREATE ROLE $PG_USER LOGIN SUPERUSER PASSWORD '$PG_PASSWORD'" >/dev/null
+  log "PostgreSQL cluster on 127.0.0.1:$PG_PORT ($PG_DIR)"
+}
+
+pg_stop() {
+  [ -n "${PG_DIR:-}" ] && [ -d "$PG_DIR" ] || return 0
+  as_pg_user "$(pg_bindir)/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null 2>&1 || true
+  rm -rf "$PG_DIR"
+  PG_DIR=
+}
+
+odoo_db_args() {
+  printf '%s\n' --db_host=127.0.0.1 "--db_port=$PG_PORT" "--db_user=$PG_USER" "--db_password=$PG_PASSWORD"
+}

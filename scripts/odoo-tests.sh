@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Runs Odoo tests on a fresh database in a throwaway PostgreSQL cluster.
+# Usage: odoo-tests.sh TEST_TAGS [LOGFILE]
+# Exit: 0 passed, 1 failed, 3 no Odoo installed (nothing ran).
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+tags="${1:?test tags}"
+logfile="${2:-$ROOT_DIR/.test-logs/odoo-$(date +%Y%m%d-%H%M%S).log}"
+mkdir -p "$(dirname "$logfile")"
+
+if ! find_odoo_python; then
+  echo "Odoo tests did not run: no Odoo 18 found (no 'odoo' command on PATH and ODOO_PYTHON is not set)."
+  exit 3
+fi
+
+pg_start
+trap pg_stop EXIT
+
+addons="$(odoo_addons_path)"
+log "Odoo: $ODOO_PYTHON, addons path $addons"
+log "tests: $tags (log: $logfile)"
+set +e
+mapfile -t db_args < <(odoo_db_args)
+run_odoo --addons-path="$addons" "${db_args[@]}" -d after_sales_test \
+  -i after_sales_service --test-enable --test-tags "$tags" \
+  --stop-after-init --http-port="$(free_port)" --max-cron-threads=0 \
+  --log-handler=werkzeug:WARNING >"$logfile" 2>&1
+rc=$?
+set -e
+python3 "$ROOT_DIR/scripts/odoo_test_report.py" "$logfile" "$rc" "$ROOT_DIR/.ci/known-upstream-failures.txt"

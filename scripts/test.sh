@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# `make test`: lint, the tests that need no Odoo, then the Odoo tests of the
+# addon together with Odoo's own stock, repair and stock_account suites, on a
+# fresh database in a throwaway PostgreSQL cluster. Prints a summary.
+set -uo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT_DIR"
+
+ODOO_TAGS="${ODOO_TAGS:-/after_sales_service,/stock,/repair,/stock_account}"
+status=0
+summary=()
+
+tools_venv() {
+  local venv="$ROOT_DIR/.venv-tools"
+  local stamp="$venv/.requirements"
+  if ! cmp -s "$ROOT_DIR/requirements-dev.txt" "$stamp" 2>/dev/null; then
+    log "installing pinned tools into .venv-tools"
+    python3 -m venv "$venv" && "$venv/bin/pip" install -q -r "$ROOT_DIR/requirements-dev.txt" \
+      && cp "$ROOT_DIR/requirements-dev.txt" "$stamp" || die "could not install the tools"
+  fi
+  TOOLS="$venv/bin"
+}
+
+tools_venv
+
+log "lint: ruff check, ruff format --check, pylint-odoo"
+if "$TOOLS/ruff" check . && "$TOOLS/ruff" format --check . \
+  && "$TOOLS/pylint" --rcfile=.pylintrc after_sales_service; then
+  summary+=("lint: passed")
+else
+  summary+=("lint: FAILED"); status=1
+fi
+
+log "tests without Odoo"
+if "$TOOLS/python" -m pytest -q scripts/tests; then
+  summary+=("tests without Odoo: passed")
+else
+  summary+=("tests without Odoo: FAILED"); status=1
+fi
+
+log "Odoo tests ($ODOO_TAGS)"
+odoo_out="$(bash "$ROOT_DIR/scripts/odoo-tests.sh" "$ODOO_TAGS")"
+odoo_rc=$?
+printf '%s\n' "$odoo_out"
+case "$odoo_rc" in
+  0) summary+=("Odoo tests: passed") ;;
+  3) summary+=("Odoo tests: DID NOT RUN (no Odoo 18 installed: no 'odoo' on PATH, ODOO_PYTHON unset)") ;;
+  *) summary+=("Odoo tests: FAILED"); status=1 ;;
+esac
+
+echo
+echo "==================== summary ===================="
+printf '%s\n' "${summary[@]}"
+printf '%s\n' "$odoo_out" | grep -E '^(Odoo tests:|  )' || true
+echo "================================================="
+# The closing line of the Odoo run, repeated last for CI.
+printf '%s\n' "$odoo_out" | grep -E '^odoo: ' | sed 's/^odoo: //' || true
+exit "$status"
