@@ -1,0 +1,30 @@
+from odoo import models
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    def _post(self, soft=True):
+        posted = super()._post(soft=soft)
+        posted._after_sales_start_invoice_warranties()
+        return posted
+
+    def _after_sales_start_invoice_warranties(self):
+        """Warranties whose term starts at the invoice start on its date."""
+        invoices = self.filtered(lambda m: m.move_type == "out_invoice")
+        sale_lines = invoices.invoice_line_ids.sale_line_ids
+        if not sale_lines:
+            return
+        # sudo: posting the invoice fixes the start; accountants need no
+        # After-Sales rights for it.
+        warranties = (
+            self.env["after_sales.warranty"]
+            .sudo()
+            .search([("sale_line_id", "in", sale_lines.ids), ("awaiting_invoice", "=", True)])
+        )
+        dates = {}
+        for invoice in invoices:
+            for line in invoice.invoice_line_ids.sale_line_ids:
+                dates[line.id] = min(dates.get(line.id, invoice.invoice_date), invoice.invoice_date)
+        for warranty in warranties:
+            warranty.write({"date_start": dates[warranty.sale_line_id.id], "awaiting_invoice": False})

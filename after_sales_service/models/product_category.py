@@ -1,0 +1,21 @@
+from odoo import fields, models
+
+
+class ProductCategory(models.Model):
+    _inherit = "product.category"
+
+    warranty_term_id = fields.Many2one(
+        "after_sales.warranty.term",
+        help="Applies to the products of this category and of its sub-categories "
+        "that set no term of their own.",
+    )
+
+    def _get_warranty_term(self):
+        """The term of this category or of its nearest parent that has one."""
+        self.ensure_one()
+        category = self
+        while category:
+            if category.warranty_term_id:
+                return category.warranty_term_id
+            category = category.parent_id
+        return self.env["after_sales.warranty.term"]

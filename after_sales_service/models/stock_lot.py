@@ -1,0 +1,55 @@
+from odoo import fields, models
+
+from .warranty import STATES
+
+
+class StockLot(models.Model):
+    _inherit = "stock.lot"
+
+    warranty_ids = fields.One2many("after_sales.warranty", "lot_id", string="Warranty Registrations")
+    warranty_id = fields.Many2one(
+        "after_sales.warranty",
+        string="Warranty",
+        compute="_compute_warranty",
+        help="The registration in force today, else the latest one.",
+    )
+    warranty_date_end = fields.Date(string="Warranty End", compute="_compute_warranty")
+    warranty_state = fields.Selection(STATES, string="Warranty Status", compute="_compute_warranty")
+    warranty_count = fields.Integer(compute="_compute_warranty")
+
+    def _compute_warranty(self):
+        today = fields.Date.context_today(self)
+        # One query for the whole batch, newest coverage first.
+        warranties = self.env["after_sales.warranty"].search(
+            [("lot_id", "in", self.ids)], order="date_end desc, id desc"
+        )
+        by_lot = {}
+        for warranty in warranties:
+            by_lot.setdefault(warranty.lot_id.id, []).append(warranty)
+        for lot in self:
+            registrations = by_lot.get(lot.id, [])
+            current = next(
+                (
+                    w
+                    for w in registrations
+                    if w.registration_state == "confirmed" and w.date_start <= today <= w.date_end
+                ),
+                None,
+            )
+            current = current or (registrations[0] if registrations else self.env["after_sales.warranty"])
+            lot.warranty_id = current
+            lot.warranty_date_end = current.date_end if current else False
+            lot.warranty_state = current.state if current else False
+            lot.warranty_count = len(registrations)
+
+    def action_view_warranties(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "after_sales_service.after_sales_warranty_action"
+        )
+        action["domain"] = [("lot_id", "=", self.id)]
+        action["context"] = {
+            "default_lot_id": self.id,
+            "default_product_id": self.product_id.id,
+        }
+        return action

@@ -1,0 +1,134 @@
+from collections import defaultdict
+
+from odoo import fields, models
+from odoo.tools import float_compare, float_is_zero
+
+
+class StockMove(models.Model):
+    _inherit = "stock.move"
+
+    warranty_ids = fields.One2many("after_sales.warranty", "move_id", string="Warranty Registrations")
+
+    def _action_done(self, cancel_backorder=False):
+        moves = super()._action_done(cancel_backorder=cancel_backorder)
+        done = moves.filtered(lambda m: m.state == "done")
+        done._after_sales_register_deliveries()
+        done._after_sales_void_returns()
+        return moves
+
+    def _is_after_sales_delivery(self):
+        self.ensure_one()
+        return self.location_dest_id.usage == "customer" and self.location_id.usage != "customer"
+
+    def _is_after_sales_return(self):
+        """A customer sending back what was delivered (not a unit sent in for service)."""
+        self.ensure_one()
+        return (
+            self.location_id.usage == "customer"
+            and self.location_dest_id.usage != "customer"
+            and bool(self.origin_returned_move_id)
+        )
+
+    def _after_sales_register_deliveries(self):
+        """One registration per serial (or per move line when untracked)."""
+        deliveries = self.filtered(lambda m: m._is_after_sales_delivery())
+        if not deliveries:
+            return
+        vals_list = []
+        terms = {}
+        invoice_dates = deliveries.sale_line_id._after_sales_invoice_dates()
+        for move in deliveries:
+            key = (move.product_id.product_tmpl_id, move.company_id)
+            if key not in terms:
+                terms[key] = move.product_id.product_tmpl_id.with_company(
+                    move.company_id
+                )._get_warranty_term()
+            term = terms[key]
+            if not term:
+                continue
+            partner = (move.picking_id.partner_id or move.partner_id).commercial_partner_id
+            if not partner:
+                continue
+            delivery_date = fields.Date.context_today(move, move.date)
+            base_vals = {
+                "partner_id": partner.id,
+                "product_id": move.product_id.id,
+                "term_id": term.id,
+                "company_id": move.company_id.id,
+                "move_id": move.id,
+                "sale_line_id": move.sale_line_id.id,
+                "origin": "delivery",
+                "date_start": delivery_date,
+            }
+            if term.start_basis == "invoice":
+                invoice_date = invoice_dates.get(move.sale_line_id.id)
+                base_vals["date_start"] = invoice_date or delivery_date
+                base_vals["awaiting_invoice"] = not invoice_date
+            elif term.start_basis == "registration":
+                # Starts when the customer registers the unit.
+                base_vals["registration_state"] = "draft"
+            rounding = move.product_uom.rounding
+            for line in move.move_line_ids:
+                if float_is_zero(line.quantity, precision_rounding=rounding):
+                    continue
+                vals_list.append(
+                    {
+                        **base_vals,
+                        "lot_id": line.lot_id.id,
+                        "quantity": 1.0
+                        if line.lot_id and move.has_tracking == "serial"
+                        else line.quantity_product_uom,
+                    }
+                )
+        if vals_list:
+            # sudo: registering the warranty is part of validating the delivery,
+            # which stock users may do without After-Sales rights.
+            self.env["after_sales.warranty"].sudo().with_context(
+                mail_create_nolog=True, mail_create_nosubscribe=True, tracking_disable=True
+            ).create(vals_list)
+
+    def _after_sales_void_returns(self):
+        """A unit returned by the customer loses its warranty (void, "returned")."""
+        returns = self.filtered(lambda m: m._is_after_sales_return())
+        if not returns:
+            return
+        # sudo: see _after_sales_register_deliveries.
+        Warranty = self.env["after_sales.warranty"].sudo()
+        lots = returns.move_line_ids.lot_id
+        tracked = (
+            Warranty.search([("lot_id", "in", lots.ids), ("registration_state", "!=", "void")])
+            if lots
+            else Warranty
+        )
+        untracked_moves = returns.filtered(lambda m: m.has_tracking == "none")
+        untracked = (
+            Warranty.search(
+                [
+                    ("move_id", "in", untracked_moves.origin_returned_move_id.ids),
+                    ("registration_state", "!=", "void"),
+                    ("lot_id", "=", False),
+                ],
+                order="id",
+            )
+            if untracked_moves
+            else Warranty
+        )
+        to_void = tracked
+        returned_qty = defaultdict(float)
+        for move in untracked_moves:
+            returned_qty[move.origin_returned_move_id.id] += move.product_uom._compute_quantity(
+                move.quantity, move.product_id.uom_id
+            )
+        for warranty in untracked:
+            remaining = returned_qty[warranty.move_id.id]
+            if float_is_zero(remaining, precision_digits=6):
+                continue
+            if float_compare(warranty.quantity, remaining, precision_digits=6) <= 0:
+                to_void |= warranty
+                returned_qty[warranty.move_id.id] -= warranty.quantity
+            else:
+                warranty.quantity -= remaining
+                returned_qty[warranty.move_id.id] = 0.0
+        if to_void:
+            reference = ", ".join(returns.picking_id.mapped("name"))
+            to_void._void(reason=self.env._("Returned (%(reference)s)", reference=reference))

@@ -1,0 +1,624 @@
+from datetime import timedelta
+
+import psycopg2
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.osv import expression
+from odoo.tools import SQL
+
+STATES = [
+    ("draft", "Draft"),
+    ("active", "Active"),
+    ("expired", "Expired"),
+    ("void", "Void"),
+]
+
+
+class AfterSalesWarranty(models.Model):
+    _name = "after_sales.warranty"
+    _description = "Warranty Registration"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date_start desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(
+        required=True,
+        readonly=True,
+        copy=False,
+        default=lambda self: self.env._("New"),
+        index="trigram",
+    )
+    ref = fields.Char(
+        string="External Reference",
+        copy=False,
+        index=True,
+        tracking=True,
+        help="Reference of the registration in an outside system (web shop, "
+        "dealer portal). Unique per company, so importing the same "
+        "registration twice never makes two.",
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        tracking=True,
+        check_company=True,
+    )
+    product_id = fields.Many2one(
+        "product.product",
+        required=True,
+        index=True,
+        tracking=True,
+        check_company=True,
+        domain="[('type', '=', 'consu')]",
+    )
+    product_tracking = fields.Selection(related="product_id.tracking")
+    lot_id = fields.Many2one(
+        "stock.lot",
+        string="Serial Number",
+        index="btree_not_null",
+        tracking=True,
+        check_company=True,
+        domain="[('product_id', '=', product_id)]",
+    )
+    quantity = fields.Float(
+        default=1.0,
+        digits="Product Unit of Measure",
+        required=True,
+    )
+    term_id = fields.Many2one(
+        "after_sales.warranty.term",
+        string="Warranty Term",
+        compute="_compute_term_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        required=True,
+        tracking=True,
+        check_company=True,
+        ondelete="restrict",
+    )
+    kind = fields.Selection(related="term_id.kind")
+    parts_coverage = fields.Float(related="term_id.parts_coverage")
+    labor_coverage = fields.Float(related="term_id.labor_coverage")
+    expense_coverage = fields.Float(related="term_id.expense_coverage")
+    date_start = fields.Date(
+        required=True,
+        default=fields.Date.context_today,
+        tracking=True,
+    )
+    date_end = fields.Date(
+        compute="_compute_date_end",
+        store=True,
+        readonly=False,
+        precompute=True,
+        required=True,
+        tracking=True,
+        help="Last day covered. Computed from the start and the term; may be " "changed by hand.",
+    )
+    registration_state = fields.Selection(
+        [("draft", "Draft"), ("confirmed", "Confirmed"), ("void", "Void")],
+        required=True,
+        default="confirmed",
+        copy=False,
+        tracking=True,
+        help="Stored part of the status. Whether a confirmed registration is "
+        "active or expired depends on the day, see Status.",
+    )
+    state = fields.Selection(
+        STATES,
+        string="Status",
+        compute="_compute_state",
+        inverse="_inverse_state",
+        search="_search_state",
+        help="Active until the end date, then expired, on any day without a "
+        "scheduled job. Void registrations cover nothing.",
+    )
+    void_reason = fields.Text(tracking=True)
+    date_void = fields.Date(readonly=True, copy=False)
+    origin = fields.Selection(
+        [
+            ("manual", "Manual or API"),
+            ("delivery", "Delivery"),
+            ("extension", "Extension sale"),
+        ],
+        required=True,
+        default="manual",
+        readonly=True,
+    )
+    awaiting_invoice = fields.Boolean(
+        readonly=True,
+        copy=False,
+        help="The term starts at the invoice, which is not posted yet: the "
+        "start is the delivery date until then.",
+    )
+    sale_line_id = fields.Many2one(
+        "sale.order.line",
+        string="Sale Order Line",
+        index="btree_not_null",
+        readonly=True,
+        copy=False,
+    )
+    sale_order_id = fields.Many2one(related="sale_line_id.order_id")
+    move_id = fields.Many2one(
+        "stock.move",
+        string="Stock Move",
+        index="btree_not_null",
+        readonly=True,
+        copy=False,
+    )
+    picking_id = fields.Many2one(related="move_id.picking_id")
+    parent_id = fields.Many2one(
+        "after_sales.warranty",
+        string="Extends",
+        index="btree_not_null",
+        readonly=True,
+        copy=False,
+        check_company=True,
+        help="The registration this extension prolongs.",
+    )
+    extension_ids = fields.One2many("after_sales.warranty", "parent_id", string="Extensions")
+    conditions = fields.Html(related="term_id.conditions")
+
+    _sql_constraints = [
+        (
+            "ref_company_unique",
+            "UNIQUE(company_id, ref)",
+            "A warranty registration with this external reference already exists in this company.",
+        ),
+    ]
+
+    def init(self):
+        # The coverage lookup of a serial: one index scan, newest end first.
+        self.env.cr.execute(
+            SQL(
+                "CREATE INDEX IF NOT EXISTS after_sales_warranty_lot_cover_idx "
+                "ON after_sales_warranty (lot_id, date_end DESC) "
+                "WHERE registration_state = 'confirmed'"
+            )
+        )
+
+    @api.depends("product_id", "company_id")
+    def _compute_term_id(self):
+        for warranty in self:
+            if warranty.product_id and not warranty.term_id:
+                warranty.term_id = warranty.product_id.product_tmpl_id.with_company(
+                    warranty.company_id
+                )._get_warranty_term()
+
+    # Deliberately not on the term's duration: changing a term applies to new
+    # registrations and never rewrites the end of existing ones.
+    @api.depends("date_start", "term_id")
+    def _compute_date_end(self):
+        for warranty in self:
+            if warranty.term_id and warranty.date_start:
+                warranty.date_end = warranty.term_id._get_date_end(warranty.date_start)
+            elif not warranty.date_end:
+                warranty.date_end = warranty.date_start
+
+    @api.depends("registration_state", "date_end")
+    def _compute_state(self):
+        today = fields.Date.context_today(self)
+        for warranty in self:
+            if warranty.registration_state != "confirmed":
+                warranty.state = warranty.registration_state
+            elif warranty.date_end and warranty.date_end < today:
+                warranty.state = "expired"
+            else:
+                warranty.state = "active"
+
+    def _inverse_state(self):
+        # Lets an outside system create a registration as draft; voiding has
+        # its own guarded method.
+        for warranty in self:
+            if warranty.state == "void":
+                if warranty.registration_state != "void":
+                    raise UserError(self.env._("Use the Void button to void a warranty registration."))
+            elif warranty.state == "draft":
+                warranty.registration_state = "draft"
+            else:
+                warranty.registration_state = "confirmed"
+
+    def _search_state(self, operator, value):
+        if operator in ("=", "!="):
+            values = [value]
+        elif operator in ("in", "not in"):
+            values = list(value)
+        else:
+            raise UserError(self.env._("Unsupported search on the warranty status: %(op)s", op=operator))
+        today = fields.Date.context_today(self)
+        by_state = {
+            "draft": [("registration_state", "=", "draft")],
+            "void": [("registration_state", "=", "void")],
+            "active": [("registration_state", "=", "confirmed"), ("date_end", ">=", today)],
+            "expired": [("registration_state", "=", "confirmed"), ("date_end", "<", today)],
+        }
+        domain = expression.OR([by_state[v] for v in values if v in by_state]) or expression.FALSE_DOMAIN
+        if operator in ("!=", "not in"):
+            domain = ["!", *expression.normalize_domain(domain)]
+        return domain
+
+    @api.constrains("lot_id", "product_id", "quantity")
+    def _check_lot(self):
+        for warranty in self:
+            if warranty.quantity <= 0:
+                raise ValidationError(
+                    self.env._("The quantity of warranty %(name)s must be positive.", name=warranty.name)
+                )
+            if warranty.lot_id and warranty.lot_id.product_id != warranty.product_id:
+                raise ValidationError(
+                    self.env._(
+                        "Serial number %(lot)s belongs to %(lot_product)s, not to %(product)s.",
+                        lot=warranty.lot_id.name,
+                        lot_product=warranty.lot_id.product_id.display_name,
+                        product=warranty.product_id.display_name,
+                    )
+                )
+            if warranty.product_id.tracking == "serial" and warranty.lot_id and warranty.quantity != 1:
+                raise ValidationError(
+                    self.env._(
+                        "A registration for serial number %(lot)s covers exactly one unit.",
+                        lot=warranty.lot_id.name,
+                    )
+                )
+
+    @api.constrains("date_start", "date_end")
+    def _check_dates(self):
+        for warranty in self:
+            if warranty.date_end and warranty.date_start and warranty.date_end < warranty.date_start:
+                raise ValidationError(
+                    self.env._(
+                        "The warranty %(name)s cannot end (%(end)s) before it starts (%(start)s).",
+                        name=warranty.name,
+                        end=warranty.date_end,
+                        start=warranty.date_start,
+                    )
+                )
+
+    def _check_refs_free(self, vals_list, exclude_ids=()):
+        """Refuse references already used in the company, before anything is written."""
+        by_company = {}
+        for vals in vals_list:
+            if vals.get("ref"):
+                company_id = vals.get("company_id") or self.env.company.id
+                by_company.setdefault(company_id, []).append(vals["ref"])
+        for company_id, refs in by_company.items():
+            taken = set(refs) if len(set(refs)) < len(refs) else set()
+            taken |= set(
+                self.sudo()
+                .search_fetch(
+                    [
+                        ("company_id", "=", company_id),
+                        ("ref", "in", refs),
+                        ("id", "not in", list(exclude_ids)),
+                    ],
+                    ["ref"],
+                )
+                .mapped("ref")
+            )
+            if taken:
+                raise ValidationError(
+                    self.env._(
+                        "A warranty registration with the external reference %(ref)s "
+                        "already exists in this company.",
+                        ref=", ".join(sorted(taken)),
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_refs_free(vals_list)
+        new_name = self.env._("New")
+        Product = self.env["product.product"]
+        sequences = {}
+        for vals in vals_list:
+            company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+            if not vals.get("term_id") and vals.get("product_id"):
+                template = Product.browse(vals["product_id"]).product_tmpl_id.with_company(company)
+                term = template._get_warranty_term()
+                if not term:
+                    raise ValidationError(
+                        self.env._(
+                            "Product %(product)s has no warranty term: set one on the product, "
+                            "its category or as the company default, or choose a term.",
+                            product=template.display_name,
+                        )
+                    )
+                vals["term_id"] = term.id
+            if vals.get("name", new_name) == new_name:
+                # One sequence lookup per company, one number per registration;
+                # sudo as in ir.sequence.next_by_code.
+                if company not in sequences:
+                    sequences[company] = (
+                        self.env["ir.sequence"]
+                        .sudo()
+                        .search(
+                            [
+                                ("code", "=", "after_sales.warranty"),
+                                ("company_id", "in", [company.id, False]),
+                            ],
+                            order="company_id",
+                            limit=1,
+                        )
+                    )
+                sequence = sequences[company]
+                vals["name"] = sequence.with_company(company)._next() if sequence else new_name
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if vals.get("registration_state") == "void" and not self.env.su:
+            self._check_can_void()
+        if vals.get("ref"):
+            if len(self) > 1:
+                raise ValidationError(self.env._("An external reference belongs to one registration only."))
+            for company in self.company_id:
+                self._check_refs_free([{"ref": vals["ref"], "company_id": company.id}], exclude_ids=self.ids)
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_confirmed(self):
+        if any(w.registration_state != "draft" for w in self):
+            raise UserError(
+                self.env._("Only draft warranty registrations can be deleted; void a confirmed one instead.")
+            )
+
+    def _compute_display_name(self):
+        for warranty in self:
+            serial = warranty.lot_id.name
+            warranty.display_name = f"{warranty.name} ({serial})" if serial else warranty.name
+
+    def _check_can_void(self):
+        if not self.env.user.has_group("after_sales_service.group_after_sales_manager"):
+            raise AccessError(self.env._("Only After-Sales managers can void a warranty registration."))
+
+    def action_confirm(self):
+        """Confirm draft registrations; a term that starts at registration starts today."""
+        if any(w.registration_state != "draft" for w in self):
+            raise UserError(self.env._("Only draft warranty registrations can be confirmed."))
+        today = fields.Date.context_today(self)
+        for warranty in self:
+            vals = {"registration_state": "confirmed"}
+            if warranty.term_id.start_basis == "registration":
+                vals["date_start"] = today
+            warranty.write(vals)
+        return True
+
+    def action_void(self):
+        """Void the registrations (managers only). ``void_reason`` must be filled first."""
+        self._check_can_void()
+        if any(w.registration_state == "void" for w in self):
+            raise UserError(self.env._("This warranty registration is already void."))
+        missing = self.filtered(lambda w: not (w.void_reason or "").strip())
+        if missing:
+            raise UserError(
+                self.env._(
+                    "Give a reason before voiding warranty %(names)s.",
+                    names=", ".join(missing.mapped("name")),
+                )
+            )
+        self._void(reason=None)
+        return True
+
+    def _void(self, reason=None):
+        vals = {"registration_state": "void", "date_void": fields.Date.context_today(self)}
+        if reason:
+            vals["void_reason"] = reason
+        # sudo: voiding a returned unit is a consequence of the stock return the
+        # user validated, not a manager's decision.
+        self.sudo().write(vals)
+        for warranty in self:
+            warranty.message_post(
+                body=self.env._("Warranty voided: %(reason)s", reason=warranty.void_reason),
+            )
+
+    def action_print_certificate(self):
+        return self.env.ref("after_sales_service.action_report_warranty_certificate").report_action(self)
+
+    # Coverage lookup --------------------------------------------------------
+
+    @api.model
+    def _find_covering(self, product=None, lot=None, partner=None, date=None):
+        """Return the registration covering a unit on a date (empty if none).
+
+        With a serial (``lot``) the lookup is one index scan; without one, the
+        product and the customer select the registration.
+        """
+        date = date or fields.Date.context_today(self)
+        domain = [
+            ("registration_state", "=", "confirmed"),
+            ("date_start", "<=", date),
+            ("date_end", ">=", date),
+        ]
+        if lot:
+            domain.append(("lot_id", "=", lot.id))
+        elif product:
+            domain.append(("product_id", "=", product.id))
+            if partner:
+                domain.append(("partner_id", "=", partner.commercial_partner_id.id))
+        else:
+            return self.browse()
+        return self.search(domain, order="date_end desc, id desc", limit=1)
+
+    @api.model
+    def get_warranty_status(self, serials, date=None):
+        """Warranty status of serial numbers, for outside systems.
+
+        :param serials: list of serial numbers (names, not ids)
+        :param date: ISO date of the question, today by default
+        :returns: one dict per serial: ``serial``, ``found``, ``product``,
+            ``customer``, ``state``, ``date_end``, ``warranty``, ``term``,
+            ``parts_coverage``, ``labor_coverage``, ``expense_coverage``
+        """
+        if not isinstance(serials, (list, tuple)) or not all(isinstance(s, str) for s in serials):
+            raise UserError(self.env._("Give the serial numbers as a list of strings."))
+        try:
+            day = fields.Date.to_date(date) if date else fields.Date.context_today(self)
+        except ValueError as error:
+            raise UserError(self.env._("Invalid date: %(date)s", date=date)) from error
+        lots = self.env["stock.lot"].search(
+            [("name", "in", list(serials)), ("company_id", "in", [*self.env.companies.ids, False])]
+        )
+        lots_by_name = {lot.name: lot for lot in lots}
+        result = []
+        for serial in serials:
+            lot = lots_by_name.get(serial)
+            warranty = self._find_covering(lot=lot, date=day) if lot else self.browse()
+            if not warranty and lot:
+                # Not covered on that day: report the latest registration.
+                warranty = self.search([("lot_id", "=", lot.id)], order="date_end desc, id desc", limit=1)
+            result.append(
+                {
+                    "serial": serial,
+                    "found": bool(lot),
+                    "product": lot.product_id.display_name if lot else False,
+                    "customer": warranty.partner_id.display_name or False,
+                    "warranty": warranty.name or False,
+                    "term": warranty.term_id.name or False,
+                    "state": ("active" if warranty.date_start <= day <= warranty.date_end else "expired")
+                    if warranty.registration_state == "confirmed"
+                    else (warranty.registration_state or "none"),
+                    "date_start": fields.Date.to_string(warranty.date_start) if warranty else False,
+                    "date_end": fields.Date.to_string(warranty.date_end) if warranty else False,
+                    "parts_coverage": warranty.parts_coverage if warranty else 0.0,
+                    "labor_coverage": warranty.labor_coverage if warranty else 0.0,
+                    "expense_coverage": warranty.expense_coverage if warranty else 0.0,
+                }
+            )
+        return result
+
+    # Registration from outside systems ---------------------------------------
+
+    @api.model
+    def register_warranties(self, rows):
+        """Register warranties in a batch, idempotent by ``ref``.
+
+        Each row is a dict with ``ref`` (required), ``serial`` (serial number
+        name; created when Odoo does not know it yet) or ``product_id``,
+        ``partner_id``, optional ``product_id``, ``date_start`` (ISO),
+        ``term_id``, ``quantity``. A bad row never stops the good ones.
+
+        :returns: one dict per row, in order: ``ref``, ``status`` ('created',
+            'existing' or 'rejected'), ``id`` and, when rejected, ``error``
+        """
+        if not isinstance(rows, (list, tuple)) or not all(isinstance(r, dict) for r in rows):
+            raise UserError(self.env._("Give the registrations as a list of dicts."))
+        self.check_access("create")
+        company = self.env.company
+        refs = [r.get("ref") for r in rows if isinstance(r.get("ref"), str)]
+        existing = dict(
+            self.search_fetch([("ref", "in", refs), ("company_id", "=", company.id)], ["ref"]).mapped(
+                lambda w: (w.ref, w.id)
+            )
+        )
+        results = []
+        seen = set()
+        for row in rows:
+            ref = row.get("ref")
+            if not isinstance(ref, str) or not ref.strip():
+                results.append(
+                    {"ref": ref, "status": "rejected", "id": False, "error": self.env._("Missing ref.")}
+                )
+                continue
+            if ref in existing or ref in seen:
+                results.append({"ref": ref, "status": "existing", "id": existing.get(ref, False)})
+                continue
+            try:
+                # One savepoint per row: a bad row rolls back alone.
+                with self.env.cr.savepoint():
+                    vals = self._prepare_registration_vals(row, company)
+                    warranty = self.create(vals)
+            except (UserError, ValidationError, ValueError, TypeError, psycopg2.IntegrityError) as error:
+                message = error.args[0] if error.args else str(error)
+                results.append({"ref": ref, "status": "rejected", "id": False, "error": str(message)})
+                continue
+            seen.add(ref)
+            existing[ref] = warranty.id
+            results.append({"ref": ref, "status": "created", "id": warranty.id})
+        return results
+
+    def _prepare_registration_vals(self, row, company):
+        allowed = {"ref", "serial", "product_id", "partner_id", "date_start", "term_id", "quantity"}
+        unknown = set(row) - allowed
+        if unknown:
+            raise UserError(self.env._("Unknown keys: %(keys)s", keys=", ".join(sorted(unknown))))
+        partner = self.env["res.partner"].browse(row.get("partner_id") or []).exists()
+        if not partner:
+            raise UserError(self.env._("Unknown customer (partner_id)."))
+        product = self.env["product.product"].browse(row.get("product_id") or []).exists()
+        lot = self.env["stock.lot"]
+        serial = row.get("serial")
+        if serial:
+            if not isinstance(serial, str):
+                raise UserError(self.env._("The serial must be a string."))
+            lot = lot.search(
+                [
+                    ("name", "=", serial),
+                    ("company_id", "in", [company.id, False]),
+                    *([("product_id", "=", product.id)] if product else []),
+                ],
+                limit=1,
+            )
+            if not lot:
+                if not product:
+                    raise UserError(
+                        self.env._("Serial %(serial)s is unknown: give its product_id.", serial=serial)
+                    )
+                if product.tracking == "none":
+                    raise UserError(
+                        self.env._(
+                            "Product %(product)s is not tracked by serial number.",
+                            product=product.display_name,
+                        )
+                    )
+                lot = lot.create({"name": serial, "product_id": product.id, "company_id": company.id})
+            product = product or lot.product_id
+        if not product:
+            raise UserError(self.env._("Give a serial or a product_id."))
+        vals = {
+            "ref": row["ref"],
+            "partner_id": partner.id,
+            "product_id": product.id,
+            "lot_id": lot.id or False,
+            "company_id": company.id,
+        }
+        if row.get("date_start"):
+            vals["date_start"] = fields.Date.to_date(row["date_start"])
+        if row.get("term_id"):
+            term = self.env["after_sales.warranty.term"].browse(row["term_id"]).exists()
+            if not term:
+                raise UserError(self.env._("Unknown warranty term (term_id)."))
+            vals["term_id"] = term.id
+        elif not product.product_tmpl_id.with_company(company)._get_warranty_term():
+            raise UserError(
+                self.env._(
+                    "Product %(product)s has no warranty term: give a term_id.",
+                    product=product.display_name,
+                )
+            )
+        if "quantity" in row:
+            vals["quantity"] = float(row["quantity"])
+        return vals
+
+    # Automatic registrations ---------------------------------------------------
+
+    def _prepare_extension_vals(self, sale_line, term):
+        self.ensure_one()
+        return {
+            "partner_id": sale_line.order_id.partner_id.commercial_partner_id.id,
+            "product_id": self.product_id.id,
+            "lot_id": self.lot_id.id,
+            "term_id": term.id,
+            "date_start": self.date_end + timedelta(days=1),
+            "company_id": sale_line.company_id.id,
+            "sale_line_id": sale_line.id,
+            "parent_id": self.id,
+            "origin": "extension",
+        }

@@ -1,0 +1,10 @@
+from . import (
+    test_date_utils,
+    test_warranty_access,
+    test_warranty_delivery,
+    test_warranty_extension,
+    test_warranty_registration,
+    test_warranty_report,
+    test_warranty_term,
+    test_warranty_xmlrpc,
+)

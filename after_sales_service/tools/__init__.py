@@ -1,0 +1,1 @@
+from .date_utils import add_duration
