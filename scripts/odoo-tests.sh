@@ -6,6 +6,9 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 tags="${1:?test tags}"
+# Modules to install (default: the addon); `make test-baseline` installs
+# Odoo's modules without the addon to show which failures are upstream.
+modules="${ODOO_MODULES:-after_sales_service}"
 logfile="${2:-$ROOT_DIR/.test-logs/odoo-$(date +%Y%m%d-%H%M%S).log}"
 mkdir -p "$(dirname "$logfile")"
 
@@ -19,11 +22,11 @@ trap pg_stop EXIT
 
 addons="$(odoo_addons_path)"
 log "Odoo: $ODOO_PYTHON, addons path $addons"
-log "tests: $tags (log: $logfile)"
+log "install: $modules; tests: $tags (log: $logfile)"
 set +e
 mapfile -t db_args < <(odoo_db_args)
 run_odoo --addons-path="$addons" "${db_args[@]}" -d after_sales_test \
-  -i after_sales_service --test-enable --test-tags "$tags" \
+  -i "$modules" --test-enable --test-tags "$tags" \
   --stop-after-init --http-port="$(free_port)" --max-cron-threads=0 \
   --log-handler=werkzeug:WARNING >"$logfile" 2>&1
 rc=$?

@@ -19,6 +19,18 @@ run_odoo --addons-path="$addons" "${db_args[@]}" -d "$DB_NAME" -i after_sales_se
   --log-level=warn >"$PG_DIR/install.log" 2>&1 \
   || { tail -n 50 "$PG_DIR/install.log" >&2; die "installing the addon failed"; }
 
+# For the quick test loop (scripts/pytest-odoo.sh) while this runs.
+cat >"$ROOT_DIR/.odoo-dev.conf" <<CONF
+[options]
+addons_path = $addons
+db_host = 127.0.0.1
+db_port = $PG_PORT
+db_user = $PG_USER
+db_password = $PG_PASSWORD
+db_name = $DB_NAME
+CONF
+trap 'rm -f "$ROOT_DIR/.odoo-dev.conf"; pg_stop' EXIT INT TERM
+
 cat <<MSG
 
   After-Sales demo is ready:  http://localhost:$HTTP_PORT

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Volume benchmarks on a throwaway PostgreSQL cluster. Prints its figures.
+# Usage: bench/run.sh [REGISTRATIONS] [SERIALS]   (defaults 1000000 1000)
+set -euo pipefail
+source "$(dirname "$0")/../scripts/lib.sh"
+find_odoo_python || die "no Odoo 18 found: put the 'odoo' command on PATH or set ODOO_PYTHON"
+REGISTRATIONS="${1:-1000000}"
+SERIALS="${2:-1000}"
+
+pg_start
+trap pg_stop EXIT INT TERM
+addons="$(odoo_addons_path)"
+mapfile -t db_args < <(odoo_db_args)
+common=(--addons-path="$addons" "${db_args[@]}" --stop-after-init --without-demo=all --max-cron-threads=0 --log-level=warn)
+
+log "database with after_sales_service"
+run_odoo "${common[@]}" -d bench_addon -i after_sales_service >"$PG_DIR/addon.log" 2>&1 \
+  || { tail -n 30 "$PG_DIR/addon.log"; die "install failed"; }
+log "database without it (repair, stock_account, sale_stock)"
+run_odoo "${common[@]}" -d bench_bare -i repair,stock_account,sale_stock >"$PG_DIR/bare.log" 2>&1 \
+  || { tail -n 30 "$PG_DIR/bare.log"; die "install failed"; }
+
+bench_py() {
+  "$ODOO_PYTHON" "$ROOT_DIR/bench/$1" --addons-path="$addons" "${db_args[@]}" "${@:2}"
+}
+bench_py warranty_lookup.py -d bench_addon --registrations "$REGISTRATIONS"
+bench_py delivery_validation.py --db-with bench_addon --db-without bench_bare --serials "$SERIALS"
