@@ -32,7 +32,6 @@ class AfterSalesWarranty(models.Model):
     ref = fields.Char(
         string="External Reference",
         copy=False,
-        index=True,
         tracking=True,
         help="Reference of the registration in an outside system (web shop, "
         "dealer portal). Unique per company, so importing the same "
