@@ -16,6 +16,18 @@ class ProductTemplate(models.Model):
         help="Selling this product to a customer for a covered serial number "
         "extends that unit's warranty by the product's (extended) term.",
     )
+    spare_part_ids = fields.Many2many(
+        "product.product",
+        "after_sales_product_spare_part_rel",
+        "template_id",
+        "part_id",
+        string="Compatible Spare Parts",
+        help="Parts technicians may add to a repair of this product from the service order.",
+    )
+    service_order_count = fields.Integer(
+        compute="_compute_service_order_count",
+        groups="after_sales_service.group_after_sales_user",
+    )
     warranty_term_effective_id = fields.Many2one(
         "after_sales.warranty.term",
         string="Warranty Term in Force",
@@ -39,6 +51,26 @@ class ProductTemplate(models.Model):
             term, source = template._get_warranty_term_and_source()
             template.warranty_term_effective_id = term
             template.warranty_term_source = source
+
+    def _compute_service_order_count(self):
+        counts = dict(
+            self.env["after_sales.service.order"]._read_group(
+                [("product_id.product_tmpl_id", "in", self.ids)], ["product_id"], ["__count"]
+            )
+        )
+        for template in self:
+            template.service_order_count = sum(
+                count for product, count in counts.items() if product.product_tmpl_id == template
+            )
+
+    def action_view_service_orders(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "after_sales_service.after_sales_service_order_action"
+        )
+        action["domain"] = [("product_id.product_tmpl_id", "=", self.id)]
+        action["context"] = {"default_product_id": self.product_variant_id.id}
+        return action
 
     @api.constrains("is_warranty_extension", "warranty_term_id", "type")
     def _check_warranty_extension(self):

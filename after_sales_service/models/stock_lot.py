@@ -17,6 +17,27 @@ class StockLot(models.Model):
     warranty_state = fields.Selection(STATES, string="Warranty Status", compute="_compute_warranty")
     warranty_count = fields.Integer(compute="_compute_warranty")
 
+    service_order_ids = fields.One2many("after_sales.service.order", "lot_id", string="Service History")
+    service_order_count = fields.Integer(compute="_compute_service_order_count")
+
+    def _compute_service_order_count(self):
+        counts = dict(
+            self.env["after_sales.service.order"]._read_group(
+                [("lot_id", "in", self.ids)], ["lot_id"], ["__count"]
+            )
+        )
+        for lot in self:
+            lot.service_order_count = counts.get(lot, 0)
+
+    def action_view_service_orders(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "after_sales_service.after_sales_service_order_action"
+        )
+        action["domain"] = [("lot_id", "=", self.id)]
+        action["context"] = {"default_lot_id": self.id, "default_product_id": self.product_id.id}
+        return action
+
     def _compute_warranty(self):
         today = fields.Date.context_today(self)
         # One query for the whole batch, newest coverage first.

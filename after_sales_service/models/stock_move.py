@@ -1,6 +1,7 @@
 from collections import defaultdict
 
 from odoo import fields, models
+from odoo.exceptions import UserError
 from odoo.tools import float_compare, float_is_zero
 
 
@@ -18,7 +19,11 @@ class StockMove(models.Model):
 
     def _is_after_sales_delivery(self):
         self.ensure_one()
-        return self.location_dest_id.usage == "customer" and self.location_id.usage != "customer"
+        return (
+            self.location_dest_id.usage == "customer"
+            and self.location_id.usage != "customer"
+            and not self.picking_type_id.is_after_sales_type
+        )
 
     def _is_after_sales_return(self):
         """A customer sending back what was delivered (not a unit sent in for service)."""
@@ -27,6 +32,7 @@ class StockMove(models.Model):
             self.location_id.usage == "customer"
             and self.location_dest_id.usage != "customer"
             and bool(self.origin_returned_move_id)
+            and not self.picking_type_id.is_after_sales_type
         )
 
     def _after_sales_register_deliveries(self):
@@ -132,3 +138,42 @@ class StockMove(models.Model):
         if to_void:
             reference = ", ".join(returns.picking_id.mapped("name"))
             to_void._void(reason=self.env._("Returned (%(reference)s)", reference=reference))
+
+    def action_after_sales_replenish(self):
+        """Ask Odoo's procurement for the missing quantity of each part."""
+        moves = self.filtered(lambda m: m.state not in ("done", "cancel", "assigned") and m.repair_id)
+        if not moves:
+            raise UserError(self.env._("Select parts that are still missing."))
+        Procurement = self.env["procurement.group"].Procurement
+        procurements = []
+        for move in moves:
+            missing = move.product_uom_qty - move.quantity
+            if missing <= 0:
+                continue
+            warehouse = move.location_id.warehouse_id
+            procurements.append(
+                Procurement(
+                    move.product_id,
+                    missing,
+                    move.product_uom,
+                    move.location_id,
+                    move.product_id.display_name,
+                    move.repair_id.name,
+                    move.company_id,
+                    {"warehouse_id": warehouse, "group_id": move.repair_id.procurement_group_id},
+                )
+            )
+        if procurements:
+            # Raises a clear UserError when no route can supply a product.
+            self.env["procurement.group"].run(procurements)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self.env._(
+                    "Replenishment requested for %(count)s part(s).", count=len(procurements)
+                ),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }

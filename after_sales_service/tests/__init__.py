@@ -1,5 +1,8 @@
 from . import (
     test_date_utils,
+    test_service_order_flow,
+    test_service_order_guards,
+    test_service_order_queries,
     test_warranty_access,
     test_warranty_delivery,
     test_warranty_extension,

@@ -1,0 +1,29 @@
+from odoo import fields, models
+
+
+class RepairOrder(models.Model):
+    _inherit = "repair.order"
+
+    service_order_id = fields.Many2one(
+        "after_sales.service.order",
+        string="Service Order",
+        index="btree_not_null",
+        readonly=True,
+        copy=False,
+        check_company=True,
+    )
+
+    def action_repair_done(self):
+        res = super().action_repair_done()
+        self.service_order_id._on_repairs_done()
+        return res
+
+    def action_create_sale_order(self):
+        res = super().action_create_sale_order()
+        orders = self.service_order_id
+        orders.labor_line_ids._sync_sale_lines()
+        discount = {order: order._get_goodwill_discount() for order in orders}
+        for repair in self.filtered("service_order_id"):
+            if discount[repair.service_order_id]:
+                repair.sale_order_id.order_line.discount = discount[repair.service_order_id]
+        return res

@@ -1,0 +1,101 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+
+class AfterSalesServiceLabor(models.Model):
+    _name = "after_sales.service.labor"
+    _description = "Service Labour Line"
+    _order = "date, id"
+    _check_company_auto = True
+
+    order_id = fields.Many2one(
+        "after_sales.service.order",
+        string="Service Order",
+        required=True,
+        index=True,
+        ondelete="cascade",
+    )
+    company_id = fields.Many2one(related="order_id.company_id", store=True, index=True)
+    currency_id = fields.Many2one(related="order_id.currency_id")
+    user_id = fields.Many2one(
+        "res.users",
+        string="Technician",
+        required=True,
+        default=lambda self: self.env.user,
+        domain="[('share', '=', False)]",
+    )
+    date = fields.Date(required=True, default=fields.Date.context_today)
+    name = fields.Char(string="Description", required=True)
+    hours = fields.Float(required=True, default=1.0)
+    product_id = fields.Many2one(
+        "product.product",
+        string="Labour Product",
+        check_company=True,
+        domain="[('type', '=', 'service')]",
+        default=lambda self: self.env.company.after_sales_labor_product_id,
+    )
+    cost_rate = fields.Monetary(
+        string="Cost per Hour",
+        compute="_compute_cost_rate",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
+    cost = fields.Monetary(compute="_compute_cost", store=True)
+    sale_line_id = fields.Many2one("sale.order.line", readonly=True, copy=False, index="btree_not_null")
+
+    @api.depends("product_id")
+    def _compute_cost_rate(self):
+        for line in self:
+            line.cost_rate = line.product_id.standard_price
+
+    @api.depends("hours", "cost_rate")
+    def _compute_cost(self):
+        for line in self:
+            line.cost = line.currency_id.round(line.hours * line.cost_rate) if line.currency_id else 0.0
+
+    @api.constrains("hours", "cost_rate")
+    def _check_hours(self):
+        for line in self:
+            if line.hours <= 0:
+                raise ValidationError(self.env._("Labour hours must be positive (%(line)s).", line=line.name))
+            if line.cost_rate < 0:
+                raise ValidationError(
+                    self.env._("The cost per hour cannot be negative (%(line)s).", line=line.name)
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        closed = lines.order_id.filtered(lambda o: o.state in ("returned", "cancel"))
+        if closed:
+            raise UserError(
+                self.env._("%(order)s is closed: no more labour can be recorded.", order=closed[0].name)
+            )
+        lines._sync_sale_lines()
+        return lines
+
+    def write(self, vals):
+        res = super().write(vals)
+        if {"hours", "product_id", "name"} & set(vals):
+            self._sync_sale_lines()
+        return res
+
+    def _sync_sale_lines(self):
+        """Labour of paid and goodwill orders is quoted on the repair's quotation."""
+        for line in self:
+            sale_order = line.order_id.sale_order_id
+            if not sale_order or sale_order.state not in ("draft", "sent") or not line.product_id:
+                continue
+            values = {"product_uom_qty": line.hours, "name": line.name}
+            if line.sale_line_id:
+                line.sale_line_id.write(values)
+            else:
+                line.sale_line_id = self.env["sale.order.line"].create(
+                    {
+                        **values,
+                        "order_id": sale_order.id,
+                        "product_id": line.product_id.id,
+                        "discount": line.order_id._get_goodwill_discount(),
+                    }
+                )

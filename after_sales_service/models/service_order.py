@@ -1,0 +1,808 @@
+from datetime import timedelta
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+OPEN_STATES = ("draft", "confirmed", "received", "in_repair")
+
+
+class AfterSalesServiceOrder(models.Model):
+    _name = "after_sales.service.order"
+    _description = "Service Order"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "priority desc, date_deadline, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(
+        string="Reference",
+        required=True,
+        readonly=True,
+        copy=False,
+        default=lambda self: self.env._("New"),
+        index="trigram",
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("confirmed", "Confirmed"),
+            ("received", "Received"),
+            ("in_repair", "In Repair"),
+            ("done", "Done"),
+            ("returned", "Returned"),
+            ("cancel", "Cancelled"),
+        ],
+        default="draft",
+        required=True,
+        copy=False,
+        index=True,
+        tracking=True,
+        readonly=True,
+    )
+    priority = fields.Selection([("0", "Normal"), ("1", "Urgent")], default="0")
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        tracking=True,
+        check_company=True,
+    )
+    product_id = fields.Many2one(
+        "product.product",
+        required=True,
+        index=True,
+        tracking=True,
+        check_company=True,
+        domain="[('type', '=', 'consu')]",
+    )
+    product_tracking = fields.Selection(related="product_id.tracking")
+    lot_id = fields.Many2one(
+        "stock.lot",
+        string="Serial Number",
+        index="btree_not_null",
+        tracking=True,
+        check_company=True,
+        domain="[('product_id', '=', product_id)]",
+    )
+    date_intake = fields.Date(
+        string="Intake Date",
+        required=True,
+        default=fields.Date.context_today,
+        tracking=True,
+    )
+    warranty_id = fields.Many2one(
+        "after_sales.warranty",
+        string="Warranty",
+        compute="_compute_warranty_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        check_company=True,
+        tracking=True,
+        help="The registration covering the unit on the intake date, found automatically.",
+    )
+    warranty_term_id = fields.Many2one(related="warranty_id.term_id", string="Warranty Term")
+    warranty_date_end = fields.Date(related="warranty_id.date_end", string="Covered Until")
+    parts_coverage = fields.Float(related="warranty_id.parts_coverage")
+    labor_coverage = fields.Float(related="warranty_id.labor_coverage")
+    expense_coverage = fields.Float(related="warranty_id.expense_coverage")
+    coverage = fields.Selection(
+        [("warranty", "Warranty"), ("goodwill", "Goodwill"), ("paid", "Paid")],
+        compute="_compute_coverage",
+        store=True,
+        readonly=False,
+        precompute=True,
+        required=True,
+        tracking=True,
+        help="Warranty when an active registration covers the intake date, else "
+        "paid. A manager may grant goodwill: the company bears its share.",
+    )
+    goodwill_share = fields.Float(
+        string="Company Share (%)",
+        tracking=True,
+        help="Percent of the cost the company bears on a goodwill order.",
+    )
+    request_type = fields.Selection(
+        [
+            ("repair", "Repair"),
+            ("maintenance", "Maintenance"),
+            ("inspection", "Inspection"),
+            ("replacement", "Replacement"),
+            ("refund", "Refund"),
+        ],
+        required=True,
+        default="repair",
+        tracking=True,
+    )
+    symptom = fields.Text(help="The problem as the customer describes it.")
+    accessories = fields.Text(string="Accessories Received")
+    condition = fields.Text(string="Condition on Arrival")
+    work_summary = fields.Html(string="Work Done")
+    no_fault_found = fields.Boolean(tracking=True, help="Inspection outcome: the unit works as specified.")
+    user_id = fields.Many2one(
+        "res.users",
+        string="Technician",
+        tracking=True,
+        index=True,
+        domain="[('share', '=', False), ('company_ids', 'in', company_id)]",
+    )
+    date_deadline = fields.Date(
+        string="Deadline",
+        compute="_compute_date_deadline",
+        store=True,
+        readonly=False,
+        precompute=True,
+        tracking=True,
+        help="From the warranty term's repair days, or the company's default for paid work.",
+    )
+    is_overdue = fields.Boolean(compute="_compute_is_overdue", search="_search_is_overdue")
+    overdue_notified = fields.Boolean(copy=False, readonly=True)
+    date_done = fields.Datetime(readonly=True, copy=False)
+    date_returned = fields.Datetime(readonly=True, copy=False)
+
+    # Transport
+    warehouse_id = fields.Many2one(
+        "stock.warehouse",
+        required=True,
+        check_company=True,
+        default=lambda self: self.env["stock.warehouse"].search(
+            [("company_id", "=", self.env.company.id)], limit=1
+        ),
+    )
+    transport_mode = fields.Selection(
+        [("dropoff", "Drop-off by the customer"), ("courier", "Pick-up by courier")],
+        default="dropoff",
+        required=True,
+        tracking=True,
+    )
+    carrier_reference = fields.Char(help="Courier and tracking number, for pick-ups.")
+    transport_cost = fields.Monetary(tracking=True)
+    receipt_picking_id = fields.Many2one("stock.picking", string="Receipt", readonly=True, copy=False)
+    return_picking_id = fields.Many2one("stock.picking", string="Return", readonly=True, copy=False)
+    picking_ids = fields.One2many("stock.picking", "service_order_id", string="Transfers")
+    picking_count = fields.Integer(compute="_compute_picking_count")
+
+    # Loaner or replacement unit
+    exchange_type = fields.Selection(
+        [
+            ("none", "None"),
+            ("loaner", "Loaner unit during repair"),
+            ("advance", "Advance replacement"),
+            ("return", "Replacement on return"),
+        ],
+        compute="_compute_exchange_type",
+        store=True,
+        readonly=False,
+        precompute=True,
+        required=True,
+        help="From the warranty term; the staff may decide otherwise.",
+    )
+    loaner_lot_id = fields.Many2one(
+        "stock.lot",
+        string="Loaner / Replacement Unit",
+        check_company=True,
+        tracking=True,
+        help="Serial lent to the customer (loaner) or given instead of theirs (replacement).",
+    )
+    loaner_state = fields.Selection(
+        [
+            ("none", "None"),
+            ("out", "With the customer"),
+            ("back", "Returned"),
+            ("kept", "Kept by the customer"),
+        ],
+        compute="_compute_loaner_state",
+        store=True,
+    )
+    loaner_issue_picking_id = fields.Many2one("stock.picking", readonly=True, copy=False)
+    loaner_return_picking_id = fields.Many2one("stock.picking", readonly=True, copy=False)
+    loaner_kept = fields.Boolean(
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="A manager decided the customer keeps the loaner (to be invoiced).",
+    )
+
+    # Repair
+    repair_ids = fields.One2many("repair.order", "service_order_id", string="Repair Orders")
+    repair_count = fields.Integer(compute="_compute_repair_count")
+    sale_order_id = fields.Many2one(
+        "sale.order",
+        compute="_compute_sale_order_id",
+        store=True,
+        string="Quotation",
+        help="The repair's quotation, for paid and goodwill orders.",
+    )
+    labor_line_ids = fields.One2many("after_sales.service.labor", "order_id", string="Labour", copy=False)
+
+    # Costs
+    parts_cost = fields.Monetary(compute="_compute_costs", help="Valued cost of the parts consumed.")
+    labor_cost = fields.Monetary(compute="_compute_costs")
+    total_cost = fields.Monetary(compute="_compute_costs")
+    customer_amount = fields.Monetary(
+        string="Billable to Customer",
+        compute="_compute_costs",
+        help="Paid orders: the quotation without taxes. Warranty and goodwill: the "
+        "share of parts, labour and transport the company does not bear.",
+    )
+
+    @api.depends("lot_id", "product_id", "partner_id", "date_intake")
+    def _compute_warranty_id(self):
+        Warranty = self.env["after_sales.warranty"]
+        for order in self:
+            if order.state not in ("draft", False) and order.warranty_id:
+                continue
+            order.warranty_id = Warranty._find_covering(
+                product=order.product_id,
+                lot=order.lot_id,
+                partner=order.partner_id,
+                date=order.date_intake,
+            )
+
+    @api.depends("warranty_id")
+    def _compute_coverage(self):
+        for order in self:
+            if order.coverage == "goodwill" and not order.warranty_id:
+                continue
+            order.coverage = "warranty" if order.warranty_id else "paid"
+
+    @api.depends("warranty_id")
+    def _compute_exchange_type(self):
+        for order in self:
+            order.exchange_type = order.warranty_id.term_id.exchange_type or "none"
+
+    @api.depends("warranty_id", "date_intake", "coverage")
+    def _compute_date_deadline(self):
+        for order in self:
+            if not order.date_intake:
+                continue
+            if order.coverage == "warranty" and order.warranty_id.term_id.repair_days:
+                days = order.warranty_id.term_id.repair_days
+            else:
+                days = order.company_id.after_sales_paid_repair_days
+            order.date_deadline = order.date_intake + timedelta(days=days)
+
+    def _compute_is_overdue(self):
+        today = fields.Date.context_today(self)
+        for order in self:
+            order.is_overdue = bool(
+                order.state in OPEN_STATES and order.date_deadline and order.date_deadline < today
+            )
+
+    def _search_is_overdue(self, operator, value):
+        if operator not in ("=", "!="):
+            raise UserError(self.env._("Unsupported search on Overdue: %(op)s", op=operator))
+        domain = [
+            ("state", "in", OPEN_STATES),
+            ("date_deadline", "<", fields.Date.context_today(self)),
+        ]
+        positive = (operator == "=") == bool(value)
+        return domain if positive else ["!", "&", *domain]
+
+    @api.depends("picking_ids")
+    def _compute_picking_count(self):
+        for order in self:
+            order.picking_count = len(order.picking_ids)
+
+    @api.depends("repair_ids")
+    def _compute_repair_count(self):
+        for order in self:
+            order.repair_count = len(order.repair_ids)
+
+    @api.depends("repair_ids.sale_order_id")
+    def _compute_sale_order_id(self):
+        for order in self:
+            order.sale_order_id = order.repair_ids.sale_order_id[:1]
+
+    @api.depends(
+        "loaner_issue_picking_id.state", "loaner_return_picking_id.state", "loaner_kept", "exchange_type"
+    )
+    def _compute_loaner_state(self):
+        for order in self:
+            if order.loaner_issue_picking_id.state != "done" or order.exchange_type != "loaner":
+                order.loaner_state = "none"
+            elif order.loaner_kept:
+                order.loaner_state = "kept"
+            elif order.loaner_return_picking_id.state == "done":
+                order.loaner_state = "back"
+            else:
+                order.loaner_state = "out"
+
+    @api.depends(
+        "repair_ids.move_ids.state",
+        "repair_ids.move_ids.quantity",
+        "labor_line_ids.cost",
+        "transport_cost",
+        "coverage",
+        "goodwill_share",
+        "sale_order_id.amount_untaxed",
+    )
+    def _compute_costs(self):
+        parts_costs = self._get_parts_costs()
+        for order in self:
+            order.parts_cost = parts_costs.get(order.id, 0.0)
+            order.labor_cost = sum(order.labor_line_ids.mapped("cost"))
+            order.total_cost = order.parts_cost + order.labor_cost + order.transport_cost
+            if order.coverage == "paid":
+                order.customer_amount = order.sale_order_id.amount_untaxed
+            elif order.coverage == "goodwill":
+                order.customer_amount = order.currency_id.round(
+                    order.total_cost * (100.0 - order.goodwill_share) / 100.0
+                )
+            else:
+                order.customer_amount = order.currency_id.round(
+                    order.parts_cost * (100.0 - order.parts_coverage) / 100.0
+                    + order.labor_cost * (100.0 - order.labor_coverage) / 100.0
+                    + order.transport_cost * (100.0 - order.expense_coverage) / 100.0
+                )
+
+    def _get_parts_costs(self):
+        """Cost of the parts consumed by each order's repairs, by order id.
+
+        Valued moves count at their valuation (FIFO, average); others, such as
+        manually valued categories, at the product's cost.
+        """
+        moves = self.repair_ids.move_ids.filtered(lambda m: m.state == "done" and m.repair_line_type == "add")
+        costs = {}
+        for move in moves:
+            layers = move.sudo().stock_valuation_layer_ids
+            if layers:
+                cost = -sum(layers.mapped("value"))
+            else:
+                cost = move.product_id.standard_price * move.product_qty
+            order_id = move.repair_id.service_order_id.id
+            costs[order_id] = costs.get(order_id, 0.0) + cost
+        return costs
+
+    @api.onchange("lot_id")
+    def _onchange_lot_id(self):
+        """Typing a serial fills the product and the unit's latest customer."""
+        if self.lot_id:
+            self.product_id = self.lot_id.product_id
+            customer = self.lot_id.warranty_id.partner_id or self.lot_id.last_delivery_partner_id
+            if customer:
+                self.partner_id = customer.commercial_partner_id
+
+    @api.constrains("lot_id", "product_id")
+    def _check_lot(self):
+        for order in self:
+            if order.lot_id and order.lot_id.product_id != order.product_id:
+                raise ValidationError(
+                    self.env._(
+                        "Serial number %(lot)s belongs to %(lot_product)s, not to %(product)s.",
+                        lot=order.lot_id.name,
+                        lot_product=order.lot_id.product_id.display_name,
+                        product=order.product_id.display_name,
+                    )
+                )
+            if order.loaner_lot_id and order.loaner_lot_id == order.lot_id:
+                raise ValidationError(self.env._("The loaner cannot be the customer's own unit."))
+
+    @api.constrains("coverage", "warranty_id", "goodwill_share")
+    def _check_coverage(self):
+        for order in self:
+            if order.coverage == "warranty" and not order.warranty_id:
+                raise ValidationError(
+                    self.env._(
+                        "No active warranty covers %(unit)s on %(date)s: the order cannot be under warranty.",
+                        unit=order.lot_id.name or order.product_id.display_name,
+                        date=order.date_intake,
+                    )
+                )
+            if not 0.0 <= order.goodwill_share <= 100.0:
+                raise ValidationError(self.env._("The company share of goodwill lies between 0 and 100 %."))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("coverage") == "goodwill" or vals.get("goodwill_share"):
+                self._check_manager(self.env._("Only After-Sales managers can grant goodwill."))
+            if vals.get("name", self.env._("New")) == self.env._("New"):
+                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code(
+                    "after_sales.service.order"
+                ) or self.env._("New")
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if vals.get("coverage") == "goodwill" or "goodwill_share" in vals:
+            self._check_manager(self.env._("Only After-Sales managers can grant goodwill."))
+        if "coverage" in vals or "lot_id" in vals or "product_id" in vals or "partner_id" in vals:
+            locked = self.filtered(lambda o: o.state not in ("draft", "confirmed"))
+            if locked:
+                raise UserError(
+                    self.env._(
+                        "The unit, customer and coverage of %(orders)s are fixed once the unit is received.",
+                        orders=", ".join(locked.mapped("name")),
+                    )
+                )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_started(self):
+        if any(order.state not in ("draft", "cancel") for order in self):
+            raise UserError(self.env._("Only draft or cancelled service orders can be deleted."))
+
+    def _check_manager(self, message):
+        if not self.env.su and not self.env.user.has_group("after_sales_service.group_after_sales_manager"):
+            raise AccessError(message)
+
+    def _check_state(self, allowed, action):
+        wrong = self.filtered(lambda o: o.state not in allowed)
+        if wrong:
+            states = dict(self._fields["state"]._description_selection(self.env))
+            raise UserError(
+                self.env._(
+                    "%(action)s is not possible for %(order)s in state %(state)s.",
+                    action=action,
+                    order=wrong[0].name,
+                    state=states[wrong[0].state],
+                )
+            )
+
+    # Buttons ----------------------------------------------------------------
+
+    def action_confirm(self):
+        """Confirm the intake: create the receipt of the unit into the Service location."""
+        self._check_state(("draft",), self.env._("Confirming"))
+        for order in self:
+            if order.product_id.tracking != "none" and not order.lot_id:
+                raise UserError(
+                    self.env._(
+                        "Enter the serial number of %(product)s.", product=order.product_id.display_name
+                    )
+                )
+            if order.exchange_type == "advance" and not order.loaner_lot_id:
+                raise UserError(self.env._("Choose the replacement unit to ship in advance."))
+        pickings = self._create_pickings("service_in_type_id", lambda o: o._prepare_receipt_move_vals())
+        for order, picking in zip(self, pickings, strict=True):
+            order.receipt_picking_id = picking
+        advance = self.filtered(lambda o: o.exchange_type == "advance")
+        if advance:
+            advance._issue_loaner()
+        self.state = "confirmed"
+        return True
+
+    def action_receive(self):
+        """The unit arrived: validate its receipt, issue the loaner."""
+        self._check_state(("confirmed",), self.env._("Receiving"))
+        self.receipt_picking_id.filtered(lambda p: p.state != "done")._after_sales_validate()
+        # Validating the receipt moved the orders on (see stock.picking).
+        return True
+
+    def _on_receipt_done(self):
+        orders = self.filtered(lambda o: o.state == "confirmed")
+        if not orders:
+            return
+        orders.state = "received"
+        orders.filtered(lambda o: o.exchange_type == "loaner" and o.loaner_lot_id)._issue_loaner()
+        orders._send_mail("after_sales_service.mail_template_service_received")
+
+    def action_start_repair(self):
+        """Create the Odoo repair order of the unit, at the Service location."""
+        self._check_state(("received",), self.env._("Starting the repair"))
+        repairs = self.env["repair.order"].create([order._prepare_repair_vals() for order in self])
+        repairs._action_repair_confirm()
+        repairs.action_repair_start()
+        self.state = "in_repair"
+        return True
+
+    def action_done(self):
+        """Work finished: repaired, or inspected (no fault found), or replaced."""
+        self._check_state(("received", "in_repair"), self.env._("Finishing"))
+        for order in self:
+            open_repairs = order.repair_ids.filtered(lambda r: r.state not in ("done", "cancel"))
+            if open_repairs:
+                raise UserError(
+                    self.env._(
+                        "Finish repair %(repair)s first.", repair=", ".join(open_repairs.mapped("name"))
+                    )
+                )
+            repaired = order.repair_ids.filtered(lambda r: r.state == "done")
+            if order.request_type == "repair" and not repaired and not order.no_fault_found:
+                raise UserError(
+                    self.env._(
+                        "%(order)s has no finished repair: start the repair, or mark no fault found.",
+                        order=order.name,
+                    )
+                )
+        self.write({"state": "done", "date_done": fields.Datetime.now()})
+        return True
+
+    def _on_repairs_done(self):
+        """Finishing its last repair moves the order to done."""
+        for order in self.filtered(lambda o: o.state == "in_repair"):
+            if all(r.state in ("done", "cancel") for r in order.repair_ids):
+                order.write({"state": "done", "date_done": fields.Datetime.now()})
+
+    def action_return(self):
+        """Give the unit back (or its replacement) to the customer."""
+        self._check_state(("done",), self.env._("Returning the unit"))
+        out = self.filtered(lambda o: o.loaner_state == "out")
+        if out:
+            raise UserError(
+                self.env._(
+                    "The loaner %(lot)s of %(order)s is still with the customer: take it back "
+                    "first, or have a manager decide that the customer keeps it.",
+                    lot=out[0].loaner_lot_id.name,
+                    order=out[0].name,
+                )
+            )
+        to_ship = self.filtered(lambda o: o.exchange_type != "advance")
+        if to_ship:
+            pickings = to_ship._create_pickings(
+                "service_out_type_id", lambda o: o._prepare_return_move_vals()
+            )
+            for order, picking in zip(to_ship, pickings, strict=True):
+                order.return_picking_id = picking
+            pickings._after_sales_validate()
+        self.write({"state": "returned", "date_returned": fields.Datetime.now()})
+        self._send_mail("after_sales_service.mail_template_service_returned")
+        return True
+
+    def action_loaner_return(self):
+        """The customer hands the loaner back."""
+        orders = self.filtered(lambda o: o.loaner_state == "out")
+        if not orders:
+            raise UserError(self.env._("No loaner is out with the customer on this order."))
+        pickings = orders._create_pickings(
+            "loaner_in_type_id", lambda o: o._prepare_loaner_return_move_vals()
+        )
+        for order, picking in zip(orders, pickings, strict=True):
+            order.loaner_return_picking_id = picking
+        pickings._after_sales_validate()
+        return True
+
+    def action_loaner_keep(self):
+        """Manager's decision: the customer keeps the loaner (e.g. to be invoiced)."""
+        self._check_manager(self.env._("Only After-Sales managers can let a customer keep a loaner."))
+        orders = self.filtered(lambda o: o.loaner_state == "out")
+        if not orders:
+            raise UserError(self.env._("No loaner is out with the customer on this order."))
+        orders.loaner_kept = True
+        for order in orders:
+            order.message_post(
+                body=self.env._("The customer keeps loaner %(lot)s.", lot=order.loaner_lot_id.name)
+            )
+        return True
+
+    def action_cancel(self):
+        """Cancel the order; a unit already received goes back to the customer,
+        a loaner out comes back."""
+        self._check_state(("draft", "confirmed", "received", "in_repair", "done"), self.env._("Cancelling"))
+        for order in self:
+            order.picking_ids.filtered(lambda p: p.state not in ("done", "cancel")).action_cancel()
+            order.repair_ids.filtered(lambda r: r.state not in ("done", "cancel")).action_repair_cancel()
+        received = self.filtered(lambda o: o.receipt_picking_id.state == "done")
+        if received:
+            pickings = received._create_pickings(
+                "service_out_type_id", lambda o: o._prepare_return_move_vals()
+            )
+            for order, picking in zip(received, pickings, strict=True):
+                order.return_picking_id = picking
+            pickings._after_sales_validate()
+        loaners_out = self.filtered(lambda o: o.loaner_state == "out")
+        if loaners_out:
+            loaners_out.action_loaner_return()
+        self.state = "cancel"
+        return True
+
+    def action_draft(self):
+        self._check_state(("cancel",), self.env._("Resetting to draft"))
+        self.write({"state": "draft", "receipt_picking_id": False, "return_picking_id": False})
+        return True
+
+    def action_view_pickings(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("stock.action_picking_tree_all")
+        action["domain"] = [("service_order_id", "=", self.id)]
+        action["context"] = {"create": False}
+        return action
+
+    def action_view_repairs(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("repair.action_repair_order_tree")
+        action["domain"] = [("service_order_id", "=", self.id)]
+        action["context"] = {"create": False}
+        if len(self.repair_ids) == 1:
+            action.update(views=[(False, "form")], res_id=self.repair_ids.id)
+        return action
+
+    def action_print_intake(self):
+        return self.env.ref("after_sales_service.action_report_service_intake").report_action(self)
+
+    def action_print_completion(self):
+        return self.env.ref("after_sales_service.action_report_service_completion").report_action(self)
+
+    # Builders ---------------------------------------------------------------
+
+    def _create_pickings(self, type_field, move_vals_builder):
+        """One picking per order, of the warehouse's ``type_field``, its serial
+        move line set, ready to validate."""
+        vals_list = []
+        line_vals_list = []
+        for order in self:
+            picking_type = order.warehouse_id[type_field]
+            if not picking_type:
+                raise UserError(
+                    self.env._(
+                        "Warehouse %(warehouse)s has no after-sales operation types.",
+                        warehouse=order.warehouse_id.name,
+                    )
+                )
+            move_vals = move_vals_builder(order)
+            line_vals_list.append(move_vals.pop("line_vals"))
+            vals_list.append(
+                {
+                    "picking_type_id": picking_type.id,
+                    "partner_id": order.partner_id.id,
+                    "location_id": move_vals["location_id"],
+                    "location_dest_id": move_vals["location_dest_id"],
+                    "origin": order.name,
+                    "service_order_id": order.id,
+                    "company_id": order.company_id.id,
+                    "move_ids": [Command.create(move_vals)],
+                }
+            )
+        pickings = self.env["stock.picking"].create(vals_list)
+        pickings.action_confirm()
+        # The serial is known: replace whatever reservation proposed.
+        pickings.move_line_ids.unlink()
+        self.env["stock.move.line"].create(
+            [
+                {**line_vals, "move_id": picking.move_ids.id, "picking_id": picking.id}
+                for picking, line_vals in zip(pickings, line_vals_list, strict=True)
+            ]
+        )
+        return pickings
+
+    def _move_vals(self, product, lot, source, destination, owner=None):
+        """One unit of ``product`` with its serial, its move line set up front."""
+        self.ensure_one()
+        if lot and source.usage == "internal":
+            available = self.env["stock.quant"]._get_available_quantity(
+                product, source, lot_id=lot, owner_id=owner or None, strict=True
+            )
+            if available < 1.0:
+                raise UserError(
+                    self.env._(
+                        "%(lot)s is not available in %(location)s.",
+                        lot=lot.name,
+                        location=source.display_name,
+                    )
+                )
+        return {
+            "name": self.name,
+            "product_id": product.id,
+            "product_uom": product.uom_id.id,
+            "product_uom_qty": 1.0,
+            "location_id": source.id,
+            "location_dest_id": destination.id,
+            "company_id": self.company_id.id,
+            "restrict_partner_id": owner.id if owner else False,
+            "line_vals": {
+                "product_id": product.id,
+                "product_uom_id": product.uom_id.id,
+                "lot_id": lot.id or False,
+                "quantity": 1.0,
+                "owner_id": owner.id if owner else False,
+                "location_id": source.id,
+                "location_dest_id": destination.id,
+                "company_id": self.company_id.id,
+            },
+        }
+
+    def _prepare_receipt_move_vals(self):
+        # The unit stays the customer's: owned quants are not valued in stock.
+        return self._move_vals(
+            self.product_id,
+            self.lot_id,
+            self.env.ref("stock.stock_location_customers"),
+            self.warehouse_id.service_location_id,
+            owner=self.partner_id,
+        )
+
+    def _prepare_return_move_vals(self):
+        if self.exchange_type == "return" or self.request_type == "replacement":
+            if not self.loaner_lot_id:
+                raise UserError(self.env._("Choose the replacement unit for %(order)s.", order=self.name))
+            # The replacement comes from the company's stock.
+            return self._move_vals(
+                self.loaner_lot_id.product_id,
+                self.loaner_lot_id,
+                self.warehouse_id.lot_stock_id,
+                self.env.ref("stock.stock_location_customers"),
+            )
+        return self._move_vals(
+            self.product_id,
+            self.lot_id,
+            self.warehouse_id.service_location_id,
+            self.env.ref("stock.stock_location_customers"),
+            owner=self.partner_id,
+        )
+
+    def _prepare_loaner_issue_move_vals(self):
+        source = (
+            self.warehouse_id.lot_stock_id
+            if self.exchange_type == "advance"
+            else self.warehouse_id.loaner_location_id
+        )
+        return self._move_vals(
+            self.loaner_lot_id.product_id,
+            self.loaner_lot_id,
+            source,
+            self.env.ref("stock.stock_location_customers"),
+        )
+
+    def _prepare_loaner_return_move_vals(self):
+        return self._move_vals(
+            self.loaner_lot_id.product_id,
+            self.loaner_lot_id,
+            self.env.ref("stock.stock_location_customers"),
+            self.warehouse_id.loaner_location_id,
+        )
+
+    def _issue_loaner(self):
+        pickings = self._create_pickings("loaner_out_type_id", lambda o: o._prepare_loaner_issue_move_vals())
+        for order, picking in zip(self, pickings, strict=True):
+            order.loaner_issue_picking_id = picking
+        pickings._after_sales_validate()
+
+    def _prepare_repair_vals(self):
+        self.ensure_one()
+        warehouse = self.warehouse_id
+        # Warranty repairs consume their parts into the Warranty consumption
+        # location through their own operation type.
+        picking_type = (
+            warehouse.warranty_repair_type_id if self.coverage == "warranty" else warehouse.repair_type_id
+        )
+        return {
+            "service_order_id": self.id,
+            "product_id": self.product_id.id,
+            "product_uom": self.product_id.uom_id.id,
+            "product_qty": 1.0,
+            "lot_id": self.lot_id.id,
+            "partner_id": self.partner_id.id,
+            "picking_type_id": picking_type.id,
+            "product_location_src_id": warehouse.service_location_id.id,
+            "product_location_dest_id": warehouse.service_location_id.id,
+            "under_warranty": self.coverage == "warranty",
+            "internal_notes": self.symptom or False,
+            "user_id": self.user_id.id or self.env.user.id,
+            "company_id": self.company_id.id,
+        }
+
+    def _get_goodwill_discount(self):
+        """Discount of the customer's quotation: the company's goodwill share."""
+        self.ensure_one()
+        return self.goodwill_share if self.coverage == "goodwill" else 0.0
+
+    def _send_mail(self, template_xmlid):
+        template = self.env.ref(template_xmlid, raise_if_not_found=False)
+        if not template:
+            return
+        for order in self.filtered(lambda o: o.partner_id.email):
+            order.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
+
+    # Scheduled action -------------------------------------------------------
+
+    @api.model
+    def _cron_overdue_activities(self):
+        """Give the responsible of each newly overdue order an activity."""
+        activity_type = self.env.ref("mail.mail_activity_data_todo")
+        orders = self.search([("is_overdue", "=", True), ("overdue_notified", "=", False)])
+        for order in orders:
+            order.activity_schedule(
+                activity_type_id=activity_type.id,
+                summary=self.env._("Service order overdue"),
+                note=self.env._("The deadline %(date)s has passed.", date=order.date_deadline),
+                user_id=(order.user_id or order.create_uid).id,
+            )
+        orders.overdue_notified = True

@@ -1,0 +1,47 @@
+from odoo.tests import tagged
+
+from .service_common import ServiceOrderCommon
+
+
+@tagged("post_install", "-at_install")
+class TestServiceOrderQueries(ServiceOrderCommon):
+    """Query budgets of the lifecycle, pinned; batches cost the same per order."""
+
+    def _units(self, count, prefix):
+        lots = self._create_lots(self.product_serial, [f"{prefix}-{i}" for i in range(count)])
+        self._deliver(self.customer, self.product_serial, lots=lots)
+        self.env.flush_all()
+        self.env.invalidate_all()
+        return lots
+
+    def _lifecycle(self, lots):
+        orders = self.Order.create(
+            [
+                {
+                    "partner_id": self.customer.id,
+                    "product_id": self.product_serial.id,
+                    "lot_id": lot.id,
+                    "exchange_type": "none",
+                }
+                for lot in lots
+            ]
+        )
+        orders.action_confirm()
+        orders.action_receive()
+        orders.action_start_repair()
+        orders.repair_ids.action_repair_end()
+        orders.action_return()
+        self.env.flush_all()
+        return orders
+
+    def test_query_count_one_lifecycle(self):
+        lots = self._units(1, "QC1")
+        with self.assertQueryCount(__system__=287):
+            orders = self._lifecycle(lots)
+        self.assertEqual(orders.state, "returned")
+
+    def test_query_count_ten_orders_in_batch(self):
+        lots = self._units(10, "QC10")
+        with self.assertQueryCount(__system__=909):
+            orders = self._lifecycle(lots)
+        self.assertEqual(set(orders.mapped("state")), {"returned"})
