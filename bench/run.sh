@@ -25,3 +25,4 @@ bench_py() {
 }
 bench_py warranty_lookup.py -d bench_addon --registrations "$REGISTRATIONS"
 bench_py delivery_validation.py --db-with bench_addon --db-without bench_bare --serials "$SERIALS"
+bench_py service_lifecycle.py --db-with bench_addon --db-without bench_bare --sizes "${SIZES:-10,100,1000}"

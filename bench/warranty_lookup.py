@@ -40,10 +40,11 @@ def bulk_load(env, count):
             "INSERT INTO after_sales_warranty (name, company_id, partner_id, product_id, lot_id, quantity,"
             " term_id, date_start, date_end, registration_state, origin, create_uid, write_uid,"
             " create_date, write_date) "
-            "SELECT 'WAR/BENCH/' || l.id, %(company)s, (%(partners)s::int[])[1 + l.id %% 1000], %(product)s,"
+            "SELECT 'WAR/BENCH/' || l.id, %(company)s,"
+            " (%(partners)s::int[])[1 + mod(l.id, 1000)], %(product)s,"
             " l.id, 1, %(term)s, d.start, d.start + interval '24 months',"
-            " CASE WHEN l.id %% 10 = 0 THEN 'void' ELSE 'confirmed' END, 'manual', 1, 1, now(), now() "
-            "FROM stock_lot l, LATERAL (SELECT (current_date - (l.id %% 2190))::date AS start) d "
+            " CASE WHEN mod(l.id, 10) = 0 THEN 'void' ELSE 'confirmed' END, 'manual', 1, 1, now(), now() "
+            "FROM stock_lot l, LATERAL (SELECT (current_date - mod(l.id, 2190)::int)::date AS start) d "
             "WHERE l.product_id = %(product)s",
             company=company.id,
             partners=partners.ids,
@@ -77,21 +78,27 @@ def main():
             warranty = Warranty._find_covering(lot=lot)
             return warranty.id
 
+        def forget():
+            # Each lookup reads its records afresh, as a new request would;
+            # the user, rules and metadata stay cached as in a running server.
+            Lot.invalidate_model()
+            Warranty.invalidate_model()
+
         for serial in serials[:50]:  # warm the caches of the ORM and PostgreSQL
             lookup(serial)
-        env.invalidate_all()
+        forget()
         q0, t0 = queries(), time.perf_counter()
         covered = 0
         for serial in serials:
             covered += bool(lookup(serial))
-            env.invalidate_all()
+            forget()
         elapsed = time.perf_counter() - t0
         per_lookup_queries = (queries() - q0) / len(serials)
         print(
             f"warranty lookup: {len(serials)} lookups by serial, {elapsed / len(serials) * 1000:.3f} ms each "
             f"(ORM call, serial search included), {per_lookup_queries:.2f} queries each, {covered} covered"
         )
-        lot = Lot.search([("name", "=", serials[0])], limit=1)
+        lot = Lot.search([("name", "=", serials[0]), ("product_id", "=", product.id)], limit=1)
         query = Warranty._search(
             [
                 ("registration_state", "=", "confirmed"),
@@ -104,12 +111,21 @@ def main():
         )
         env.cr.execute(SQL("EXPLAIN (ANALYZE, BUFFERS) %s", query.select()))
         plan = [row[0] for row in env.cr.fetchall()]
+        env.cr.execute(
+            SQL(
+                "EXPLAIN (ANALYZE) %s",
+                Lot._search([("name", "=", serials[0]), ("product_id", "=", product.id)], limit=1).select(),
+            )
+        )
+        print("warranty lookup: EXPLAIN of the serial search:")
+        for (line,) in env.cr.fetchall():
+            print("    " + line)
         print("warranty lookup: EXPLAIN of the coverage query:")
         for line in plan:
             print("    " + line)
         db_times = []
         for serial in serials[:500]:
-            lot_id = Lot.search([("name", "=", serial)], limit=1).id
+            lot_id = Lot.search([("name", "=", serial), ("product_id", "=", product.id)], limit=1).id
             query = Warranty._search(
                 [
                     ("registration_state", "=", "confirmed"),

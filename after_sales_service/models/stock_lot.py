@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.tools import SQL
 
 from .warranty import STATES
 
@@ -19,6 +20,15 @@ class StockLot(models.Model):
 
     service_order_ids = fields.One2many("after_sales.service.order", "lot_id", string="Service History")
     service_order_count = fields.Integer(compute="_compute_service_order_count")
+
+    def init(self):
+        res = super().init()
+        # Odoo indexes serial names for "contains" searches only (trigram);
+        # intake desks and outside systems look serials up by exact name.
+        self.env.cr.execute(
+            SQL("CREATE INDEX IF NOT EXISTS after_sales_stock_lot_name_idx ON stock_lot (name, product_id)")
+        )
+        return res
 
     def _compute_service_order_count(self):
         counts = dict(
