@@ -223,12 +223,17 @@ class AfterSalesServiceOrder(models.Model):
     labor_line_ids = fields.One2many("after_sales.service.labor", "order_id", string="Labour", copy=False)
 
     # Costs
-    parts_cost = fields.Monetary(compute="_compute_costs", help="Valued cost of the parts consumed.")
-    labor_cost = fields.Monetary(compute="_compute_costs")
-    total_cost = fields.Monetary(compute="_compute_costs")
+    # compute_sudo: whoever may read the order sees its costs, whatever their
+    # rights on repairs, stock valuation and quotations.
+    parts_cost = fields.Monetary(
+        compute="_compute_costs", compute_sudo=True, help="Valued cost of the parts consumed."
+    )
+    labor_cost = fields.Monetary(compute="_compute_costs", compute_sudo=True)
+    total_cost = fields.Monetary(compute="_compute_costs", compute_sudo=True)
     customer_amount = fields.Monetary(
         string="Billable to Customer",
         compute="_compute_costs",
+        compute_sudo=True,
         help="Paid orders: the quotation without taxes. Warranty and goodwill: the "
         "share of parts, labour and transport the company does not bear.",
     )
@@ -352,7 +357,7 @@ class AfterSalesServiceOrder(models.Model):
         moves = self.repair_ids.move_ids.filtered(lambda m: m.state == "done" and m.repair_line_type == "add")
         costs = {}
         for move in moves:
-            layers = move.sudo().stock_valuation_layer_ids
+            layers = move.stock_valuation_layer_ids
             if layers:
                 cost = -sum(layers.mapped("value"))
             else:

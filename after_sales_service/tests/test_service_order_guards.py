@@ -135,9 +135,17 @@ class TestServiceOrderAccess(ServiceOrderCommon):
             order.unlink()
 
     def test_accountant_reads_only(self):
-        order = self._order(exchange_type="none")
+        lot = self._create_lots(self.product_serial, ["PAID-ACC"])
+        order = self._order(lot=lot)
+        order.action_confirm()
+        order.action_receive()
+        order.action_start_repair()
+        self._add_part(order, 1)
+        order.repair_ids.action_create_sale_order()
+        self._finish_repair(order)
         as_accountant = order.with_user(self.accountant)
-        self.assertEqual(as_accountant.total_cost, 0.0)
+        self.assertEqual(as_accountant.parts_cost, 25.0)
+        self.assertEqual(as_accountant.customer_amount, 60.0)
         self.assertEqual(as_accountant.partner_id, self.customer)
         with self.assertRaises(AccessError):
             as_accountant.write({"symptom": "changed"})
