@@ -36,6 +36,11 @@
     "demo": [
         "demo/after_sales_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "after_sales_service/static/tests/tours/*.js",
+        ],
+    },
     "installable": True,
     "application": True,
 }

@@ -69,7 +69,8 @@ class AfterSalesServiceOrder(models.Model):
         index="btree_not_null",
         tracking=True,
         check_company=True,
-        domain="[('product_id', '=', product_id)]",
+        # The desk types the serial first: any serial until a product is chosen.
+        domain="product_id and [('product_id', '=', product_id)] or []",
     )
     date_intake = fields.Date(
         string="Intake Date",

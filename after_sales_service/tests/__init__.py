@@ -3,6 +3,7 @@ from . import (
     test_service_order_flow,
     test_service_order_guards,
     test_service_order_queries,
+    test_service_order_tour,
     test_warranty_access,
     test_warranty_delivery,
     test_warranty_extension,
