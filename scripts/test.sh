@@ -31,8 +31,8 @@ else
   summary+=("lint: FAILED"); status=1
 fi
 
-log "tests without Odoo"
-if "$TOOLS/python" -m pytest -q scripts/tests; then
+log "tests without Odoo (scripts, after_sales_client)"
+if "$TOOLS/python" -m pytest -q -p no:cacheprovider scripts/tests after_sales_client/tests; then
   summary+=("tests without Odoo: passed")
 else
   summary+=("tests without Odoo: FAILED"); status=1

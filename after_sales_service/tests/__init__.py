@@ -1,4 +1,5 @@
 from . import (
+    test_client_integration,
     test_date_utils,
     test_service_order_flow,
     test_service_order_guards,

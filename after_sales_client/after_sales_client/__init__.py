@@ -1,0 +1,32 @@
+"""XML-RPC client helpers for the after_sales_service Odoo addon."""
+
+from .client import AfterSalesClient, CostSummary, RegistrationReport, ServiceOrderStatus, WarrantyStatus
+from .errors import (
+    AccessDenied,
+    AfterSalesError,
+    AuthenticationFailed,
+    InvalidInput,
+    MissingRecord,
+    ServerError,
+    TransportError,
+    ValidationFailed,
+)
+from .transport import Transport, XmlRpcTransport
+
+__all__ = [
+    "AccessDenied",
+    "AfterSalesClient",
+    "AfterSalesError",
+    "AuthenticationFailed",
+    "CostSummary",
+    "InvalidInput",
+    "MissingRecord",
+    "RegistrationReport",
+    "ServerError",
+    "ServiceOrderStatus",
+    "Transport",
+    "TransportError",
+    "ValidationFailed",
+    "WarrantyStatus",
+    "XmlRpcTransport",
+]
