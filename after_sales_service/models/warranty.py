@@ -528,53 +528,95 @@ class AfterSalesWarranty(models.Model):
                 lambda w: (w.ref, w.id)
             )
         )
-        results = []
+        known = self._prefetch_registration_data(rows, company)
+        results = [None] * len(rows)
+        pending = []  # (index, vals, serial to create or None)
         seen = set()
-        for row in rows:
+        for index, row in enumerate(rows):
             ref = row.get("ref")
             if not isinstance(ref, str) or not ref.strip():
-                results.append(
-                    {"ref": ref, "status": "rejected", "id": False, "error": self.env._("Missing ref.")}
-                )
-                continue
-            if ref in existing or ref in seen:
-                results.append({"ref": ref, "status": "existing", "id": existing.get(ref, False)})
-                continue
-            try:
-                # One savepoint per row: a bad row rolls back alone.
-                with self.env.cr.savepoint():
-                    vals = self._prepare_registration_vals(row, company)
-                    warranty = self.create(vals)
-            except (UserError, ValidationError, ValueError, TypeError, psycopg2.IntegrityError) as error:
-                message = error.args[0] if error.args else str(error)
-                results.append({"ref": ref, "status": "rejected", "id": False, "error": str(message)})
-                continue
-            seen.add(ref)
-            existing[ref] = warranty.id
-            results.append({"ref": ref, "status": "created", "id": warranty.id})
+                results[index] = {
+                    "ref": ref,
+                    "status": "rejected",
+                    "id": False,
+                    "error": self.env._("Missing ref."),
+                }
+            elif ref in existing:
+                results[index] = {"ref": ref, "status": "existing", "id": existing[ref]}
+            elif ref in seen:
+                results[index] = {"ref": ref, "status": "existing", "id": False}
+            else:
+                try:
+                    vals, new_serial = self._prepare_registration_vals(row, company, known)
+                except (UserError, ValidationError, ValueError, TypeError) as error:
+                    results[index] = self._rejected(ref, error)
+                    continue
+                seen.add(ref)
+                pending.append((index, vals, new_serial))
+        self._create_registrations(pending, results, company)
+        # Duplicates within the batch point at the registration of their ref.
+        created = {r["ref"]: r["id"] for r in results if r and r["status"] == "created"}
+        for result in results:
+            if result["status"] == "existing" and not result["id"]:
+                result["id"] = created.get(result["ref"], False)
         return results
 
-    def _prepare_registration_vals(self, row, company):
+    @api.model
+    def _rejected(self, ref, error):
+        message = error.args[0] if error.args else str(error)
+        return {"ref": ref, "status": "rejected", "id": False, "error": str(message)}
+
+    def _prefetch_registration_data(self, rows, company):
+        """Customers, products and serials of a batch, in three queries."""
+
+        def ids(key):
+            return {r[key] for r in rows if isinstance(r.get(key), int) and not isinstance(r.get(key), bool)}
+
+        serials = {r["serial"] for r in rows if isinstance(r.get("serial"), str) and r["serial"]}
+        lots = (
+            self.env["stock.lot"].search(
+                [("name", "in", list(serials)), ("company_id", "in", [company.id, False])]
+            )
+            if serials
+            else self.env["stock.lot"]
+        )
+        lots_by_name = {}
+        for lot in lots:
+            lots_by_name.setdefault(lot.name, self.env["stock.lot"])
+            lots_by_name[lot.name] |= lot
+
+        def by_id(model, key):
+            return {record.id: record for record in self.env[model].browse(ids(key)).exists()}
+
+        return {
+            "partners": by_id("res.partner", "partner_id"),
+            "products": by_id("product.product", "product_id"),
+            "terms": by_id("after_sales.warranty.term", "term_id"),
+            "lots": lots_by_name,
+            "product_terms": {},
+        }
+
+    def _prepare_registration_vals(self, row, company, known):
+        """Values of one registration, and the serial to create if unknown."""
         allowed = {"ref", "serial", "product_id", "partner_id", "date_start", "term_id", "quantity"}
         unknown = set(row) - allowed
         if unknown:
             raise UserError(self.env._("Unknown keys: %(keys)s", keys=", ".join(sorted(unknown))))
-        partner = self.env["res.partner"].browse(row.get("partner_id") or []).exists()
+        partner = known["partners"].get(row.get("partner_id"))
         if not partner:
             raise UserError(self.env._("Unknown customer (partner_id)."))
-        product = self.env["product.product"].browse(row.get("product_id") or []).exists()
+        product = known["products"].get(row.get("product_id"), self.env["product.product"])
+        if row.get("product_id") and not product:
+            raise UserError(self.env._("Unknown product (product_id)."))
         lot = self.env["stock.lot"]
+        new_serial = None
         serial = row.get("serial")
         if serial:
             if not isinstance(serial, str):
                 raise UserError(self.env._("The serial must be a string."))
-            lot = lot.search(
-                [
-                    ("name", "=", serial),
-                    ("company_id", "in", [company.id, False]),
-                    *([("product_id", "=", product.id)] if product else []),
-                ],
-                limit=1,
+            candidates = known["lots"].get(serial, lot)
+            lot = (
+                candidates.filtered(lambda lot: lot.product_id == product)[:1] if product else candidates[:1]
             )
             if not lot:
                 if not product:
@@ -588,7 +630,7 @@ class AfterSalesWarranty(models.Model):
                             product=product.display_name,
                         )
                     )
-                lot = lot.create({"name": serial, "product_id": product.id, "company_id": company.id})
+                new_serial = serial
             product = product or lot.product_id
         if not product:
             raise UserError(self.env._("Give a serial or a product_id."))
@@ -602,20 +644,71 @@ class AfterSalesWarranty(models.Model):
         if row.get("date_start"):
             vals["date_start"] = fields.Date.to_date(row["date_start"])
         if row.get("term_id"):
-            term = self.env["after_sales.warranty.term"].browse(row["term_id"]).exists()
+            term = known["terms"].get(row["term_id"])
             if not term:
                 raise UserError(self.env._("Unknown warranty term (term_id)."))
             vals["term_id"] = term.id
-        elif not product.product_tmpl_id.with_company(company)._get_warranty_term():
-            raise UserError(
-                self.env._(
-                    "Product %(product)s has no warranty term: give a term_id.",
-                    product=product.display_name,
+        else:
+            template = product.product_tmpl_id
+            if template not in known["product_terms"]:
+                known["product_terms"][template] = template.with_company(company)._get_warranty_term()
+            if not known["product_terms"][template]:
+                raise UserError(
+                    self.env._(
+                        "Product %(product)s has no warranty term: give a term_id.",
+                        product=product.display_name,
+                    )
                 )
-            )
+            vals["term_id"] = known["product_terms"][template].id
         if "quantity" in row:
             vals["quantity"] = float(row["quantity"])
-        return vals
+        return vals, new_serial
+
+    def _create_registrations(self, pending, results, company):
+        """Create the batch at once; if the database or a constraint refuses it,
+        row by row, each in its savepoint, so that only bad rows fail."""
+        if not pending:
+            return
+        Lot = self.env["stock.lot"]
+        quiet = self.with_context(mail_create_nolog=True, mail_create_nosubscribe=True, tracking_disable=True)
+        try:
+            with self.env.cr.savepoint():
+                new_lots = {}
+                to_create = sorted({(serial, vals["product_id"]) for _i, vals, serial in pending if serial})
+                if to_create:
+                    lots = Lot.create(
+                        [
+                            {"name": name, "product_id": product, "company_id": company.id}
+                            for name, product in to_create
+                        ]
+                    )
+                    new_lots = dict(zip(to_create, lots.ids, strict=True))
+                vals_list = [
+                    {**vals, "lot_id": new_lots[(serial, vals["product_id"])]} if serial else vals
+                    for _index, vals, serial in pending
+                ]
+                warranties = quiet.create(vals_list)
+        except (UserError, ValidationError, ValueError, TypeError, psycopg2.Error):
+            warranties = None
+        if warranties is not None:
+            for (index, vals, _serial), warranty in zip(pending, warranties, strict=True):
+                results[index] = {"ref": vals["ref"], "status": "created", "id": warranty.id}
+            return
+        for index, vals, serial in pending:
+            try:
+                with self.env.cr.savepoint():
+                    row_vals = vals
+                    if serial:
+                        lot = Lot.search(
+                            [("name", "=", serial), ("product_id", "=", vals["product_id"])], limit=1
+                        ) or Lot.create(
+                            {"name": serial, "product_id": vals["product_id"], "company_id": company.id}
+                        )
+                        row_vals = {**vals, "lot_id": lot.id}
+                    warranty = quiet.create(row_vals)
+                results[index] = {"ref": vals["ref"], "status": "created", "id": warranty.id}
+            except (UserError, ValidationError, ValueError, TypeError, psycopg2.Error) as error:
+                results[index] = self._rejected(vals["ref"], error)
 
     # Automatic registrations ---------------------------------------------------
 

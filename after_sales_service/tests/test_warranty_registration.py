@@ -132,12 +132,33 @@ class TestWarrantyRegistration(AfterSalesCommon):
                 "partner_id": self.customer.id,
                 "colour": "red",
             },
+            # Passes the checks before creation, fails a constraint: the batch
+            # falls back to row by row and only this row is rejected.
+            {
+                "ref": "WEB-8",
+                "serial": "NEW-SERIAL-8",
+                "product_id": self.product_serial.id,
+                "partner_id": self.customer.id,
+                "quantity": 2,
+            },
         ]
         result = self.Warranty.register_warranties(rows)
         self.assertEqual(
             [r["status"] for r in result],
-            ["created", "created", "rejected", "rejected", "rejected", "rejected", "rejected", "rejected"],
+            [
+                "created",
+                "created",
+                "rejected",
+                "rejected",
+                "rejected",
+                "rejected",
+                "rejected",
+                "rejected",
+                "rejected",
+            ],
         )
+        self.assertIn("covers exactly one unit", result[8]["error"])
+        self.assertFalse(self.env["stock.lot"].search([("name", "=", "NEW-SERIAL-8")]))
         self.assertIn("give its product_id", result[2]["error"])
         self.assertIn("Unknown customer", result[3]["error"])
         self.assertIn("has no warranty term", result[4]["error"])
