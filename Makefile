@@ -22,6 +22,7 @@ lint:
 
 bench:
 	bash bench/run.sh
+	bash bench/run_client.sh
 
 clean:
 	rm -rf .venv-tools .test-logs
