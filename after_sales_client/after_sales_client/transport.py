@@ -16,7 +16,9 @@ class Transport:
         raise NotImplementedError
 
 
-class _TimeoutTransport(xmlrpc.client.Transport):
+class _TimeoutMixin:
+    """Applies the client's timeout to every HTTP connection."""
+
     def __init__(self, timeout, **kwargs):
         super().__init__(**kwargs)
         self.timeout = timeout
@@ -27,15 +29,12 @@ class _TimeoutTransport(xmlrpc.client.Transport):
         return connection
 
 
-class _TimeoutSafeTransport(xmlrpc.client.SafeTransport):
-    def __init__(self, timeout, **kwargs):
-        super().__init__(**kwargs)
-        self.timeout = timeout
+class _TimeoutTransport(_TimeoutMixin, xmlrpc.client.Transport):
+    pass
 
-    def make_connection(self, host):
-        connection = super().make_connection(host)
-        connection.timeout = self.timeout
-        return connection
+
+class _TimeoutSafeTransport(_TimeoutMixin, xmlrpc.client.SafeTransport):
+    pass
 
 
 class XmlRpcTransport(Transport):
