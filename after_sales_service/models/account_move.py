@@ -1,8 +1,16 @@
-from odoo import models
+from odoo import fields, models
 
 
 class AccountMove(models.Model):
     _inherit = "account.move"
+
+    after_sales_order_id = fields.Many2one(
+        "after_sales.service.order",
+        string="Service Order",
+        index="btree_not_null",
+        readonly=True,
+        copy=False,
+    )
 
     def _post(self, soft=True):
         posted = super()._post(soft=soft)

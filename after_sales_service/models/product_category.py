@@ -10,6 +10,19 @@ class ProductCategory(models.Model):
         "that set no term of their own.",
     )
 
+    after_sales_parts_expense_account_id = fields.Many2one(
+        "account.account",
+        string="Warranty Parts Expense",
+        company_dependent=True,
+        help="Overrides the company's warranty parts expense account for parts of this category.",
+    )
+    after_sales_labor_expense_account_id = fields.Many2one(
+        "account.account",
+        string="Warranty Labour Expense",
+        company_dependent=True,
+        help="Overrides the company's warranty labour expense account for units of this category.",
+    )
+
     def _get_warranty_term(self):
         """The term of this category or of its nearest parent that has one."""
         self.ensure_one()

@@ -1,4 +1,17 @@
-from odoo import fields, models
+from odoo import api, fields, models
+
+# Account fields of the company's after-sales configuration:
+# field -> (name of the account created by default, its account type)
+AFTER_SALES_ACCOUNTS = {
+    "after_sales_parts_expense_account_id": ("Warranty parts expense", "expense"),
+    "after_sales_labor_expense_account_id": ("Warranty labour expense", "expense"),
+    "after_sales_labor_absorption_account_id": ("Service labour absorbed", "expense"),
+    "after_sales_goodwill_expense_account_id": ("Goodwill expense", "expense"),
+    "after_sales_transport_expense_account_id": ("Service transport expense", "expense"),
+    "after_sales_recovery_account_id": ("Supplier warranty recovery", "income_other"),
+    "after_sales_provision_account_id": ("Warranty provision", "liability_current"),
+    "after_sales_provision_expense_account_id": ("Warranty provision expense", "expense"),
+}
 
 
 class ResCompany(models.Model):
@@ -50,3 +63,158 @@ class ResCompany(models.Model):
             )
             self.sudo().after_sales_consumption_location_id = location
         return self.after_sales_consumption_location_id
+
+    after_sales_journal_id = fields.Many2one(
+        "account.journal",
+        string="Service Costs Journal",
+        check_company=True,
+        domain="[('type', '=', 'general')]",
+    )
+    after_sales_parts_expense_account_id = fields.Many2one(
+        "account.account",
+        string="Warranty Parts Expense",
+        check_company=True,
+        help="Debited with the cost of parts consumed under warranty (through the "
+        "Warranty consumption location's valuation).",
+    )
+    after_sales_labor_expense_account_id = fields.Many2one(
+        "account.account", string="Warranty Labour Expense", check_company=True
+    )
+    after_sales_labor_absorption_account_id = fields.Many2one(
+        "account.account",
+        string="Labour Absorption",
+        check_company=True,
+        help="Credited with the internal labour cost charged to warranty and goodwill.",
+    )
+    after_sales_goodwill_expense_account_id = fields.Many2one(
+        "account.account", string="Goodwill Expense", check_company=True
+    )
+    after_sales_transport_expense_account_id = fields.Many2one(
+        "account.account", string="Transport Expense", check_company=True
+    )
+    after_sales_recovery_account_id = fields.Many2one(
+        "account.account", string="Supplier Recovery", check_company=True
+    )
+    after_sales_provision_account_id = fields.Many2one(
+        "account.account", string="Warranty Provision", check_company=True
+    )
+    after_sales_provision_expense_account_id = fields.Many2one(
+        "account.account", string="Warranty Provision Expense", check_company=True
+    )
+    after_sales_analytic_distribution = fields.Json(
+        string="Default Analytic Distribution",
+        help="Analytic distribution of new service orders and of their postings.",
+    )
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "after_sales_parts_expense_account_id" in vals:
+            self._after_sales_sync_consumption_account()
+        return res
+
+    def _after_sales_sync_consumption_account(self):
+        """Parts consumed under warranty are valued onto the parts expense account."""
+        for company in self:
+            location = company._after_sales_consumption_location()
+            # sudo: configuration kept in step with the company's settings.
+            location.sudo().write(
+                {
+                    "valuation_in_account_id": company.after_sales_parts_expense_account_id.id,
+                    "valuation_out_account_id": company.after_sales_parts_expense_account_id.id,
+                }
+            )
+
+    @api.model
+    def _after_sales_setup_all_accounts(self):
+        companies = self.search([])
+        companies._after_sales_setup_accounts()
+        companies._after_sales_sync_consumption_account()
+
+    def _after_sales_missing_accounts(self):
+        """Labels of the after-sales accounts and journal not set yet."""
+        self.ensure_one()
+        missing = [
+            self._fields[field_name].get_description(self.env)["string"]
+            for field_name in AFTER_SALES_ACCOUNTS
+            if not self[field_name]
+        ]
+        if not self.after_sales_journal_id:
+            missing.append(self._fields["after_sales_journal_id"].get_description(self.env)["string"])
+        return missing
+
+    def _after_sales_setup_accounts(self):
+        """Create the missing accounts and journal in the company's chart.
+
+        Accounts are numbered after the chart's default expense account (or a
+        current liability for the provision), at the first free code. Nothing
+        happens for a company without a chart of accounts.
+        """
+        Account = self.env["account.account"].sudo()
+        for company in self:
+            if not company.chart_template:
+                continue
+            vals = {}
+            for field_name, (name, account_type) in AFTER_SALES_ACCOUNTS.items():
+                if company[field_name]:
+                    continue
+                template = Account.search(
+                    [("company_ids", "in", company.id), ("account_type", "=", account_type)],
+                    order="code",
+                    limit=1,
+                )
+                code = company._after_sales_free_code(template.code or "999000")
+                vals[field_name] = Account.create(
+                    {
+                        "name": name,
+                        "code": code,
+                        "account_type": account_type,
+                        "company_ids": [(6, 0, company.ids)],
+                    }
+                ).id
+            if not company.after_sales_journal_id:
+                vals["after_sales_journal_id"] = (
+                    self.env["account.journal"]
+                    .sudo()
+                    .create(
+                        {
+                            "name": self.env._("Service Costs"),
+                            "code": company._after_sales_free_journal_code(),
+                            "type": "general",
+                            "company_id": company.id,
+                        }
+                    )
+                    .id
+                )
+            if vals:
+                company.sudo().write(vals)
+
+    def _after_sales_free_code(self, model_code):
+        """First unused account code after ``model_code`` (same length)."""
+        self.ensure_one()
+        used = set(
+            self.env["account.account"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("company_ids", "in", self.id)])
+            .mapped("code")
+        )
+        digits = "".join(ch for ch in model_code if ch.isdigit()) or "999000"
+        number = int(digits)
+        while True:
+            number += 1
+            code = str(number).zfill(len(digits))
+            if code not in used:
+                return code
+
+    def _after_sales_free_journal_code(self):
+        used = set(
+            self.env["account.journal"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("company_id", "=", self.id)])
+            .mapped("code")
+        )
+        for code in ("SVC", "SVC2", "SVC3", "SVC4"):
+            if code not in used:
+                return code
+        return f"SV{self.id}"

@@ -1,4 +1,7 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
+
+from .res_company import AFTER_SALES_ACCOUNTS
 
 
 class ResConfigSettings(models.TransientModel):
@@ -15,4 +18,48 @@ class ResConfigSettings(models.TransientModel):
     after_sales_labor_product_id = fields.Many2one(
         related="company_id.after_sales_labor_product_id",
         readonly=False,
+    )
+    after_sales_journal_id = fields.Many2one(related="company_id.after_sales_journal_id", readonly=False)
+    after_sales_analytic_distribution = fields.Json(
+        related="company_id.after_sales_analytic_distribution", readonly=False
+    )
+    after_sales_missing_accounts = fields.Char(compute="_compute_after_sales_missing_accounts")
+
+    @api.depends("company_id", *(f"company_id.{name}" for name in AFTER_SALES_ACCOUNTS))
+    def _compute_after_sales_missing_accounts(self):
+        for settings in self:
+            settings.after_sales_missing_accounts = ", ".join(
+                settings.company_id._after_sales_missing_accounts()
+            )
+
+    def action_after_sales_create_accounts(self):
+        self.ensure_one()
+        if not self.env.user.has_group("account.group_account_manager"):
+            raise AccessError(self.env._("Only accounting administrators can create accounts."))
+        self.company_id._after_sales_setup_accounts()
+        return {"type": "ir.actions.client", "tag": "reload"}
+
+    after_sales_parts_expense_account_id = fields.Many2one(
+        related="company_id.after_sales_parts_expense_account_id", readonly=False
+    )
+    after_sales_labor_expense_account_id = fields.Many2one(
+        related="company_id.after_sales_labor_expense_account_id", readonly=False
+    )
+    after_sales_labor_absorption_account_id = fields.Many2one(
+        related="company_id.after_sales_labor_absorption_account_id", readonly=False
+    )
+    after_sales_goodwill_expense_account_id = fields.Many2one(
+        related="company_id.after_sales_goodwill_expense_account_id", readonly=False
+    )
+    after_sales_transport_expense_account_id = fields.Many2one(
+        related="company_id.after_sales_transport_expense_account_id", readonly=False
+    )
+    after_sales_recovery_account_id = fields.Many2one(
+        related="company_id.after_sales_recovery_account_id", readonly=False
+    )
+    after_sales_provision_account_id = fields.Many2one(
+        related="company_id.after_sales_provision_account_id", readonly=False
+    )
+    after_sales_provision_expense_account_id = fields.Many2one(
+        related="company_id.after_sales_provision_expense_account_id", readonly=False
     )

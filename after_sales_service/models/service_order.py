@@ -9,7 +9,7 @@ OPEN_STATES = ("draft", "confirmed", "received", "in_repair")
 class AfterSalesServiceOrder(models.Model):
     _name = "after_sales.service.order"
     _description = "Service Order"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "analytic.mixin"]
     _order = "priority desc, date_deadline, id desc"
     _check_company_auto = True
 
@@ -223,6 +223,19 @@ class AfterSalesServiceOrder(models.Model):
     )
     labor_line_ids = fields.One2many("after_sales.service.labor", "order_id", string="Labour", copy=False)
 
+    # Accounting
+    labor_move_ids = fields.One2many(
+        "account.move", "after_sales_order_id", string="Labour Entries", readonly=True
+    )
+    account_move_ids = fields.Many2many(
+        "account.move",
+        string="Journal Entries",
+        compute="_compute_account_move_ids",
+        compute_sudo=True,
+        help="Entries posted for the order: its labour entries and the valuation of its parts.",
+    )
+    account_move_count = fields.Integer(compute="_compute_account_move_ids", compute_sudo=True)
+
     # Costs
     # compute_sudo: whoever may read the order sees its costs, whatever their
     # rights on repairs, stock valuation and quotations.
@@ -348,6 +361,19 @@ class AfterSalesServiceOrder(models.Model):
                     + order.labor_cost * (100.0 - order.labor_coverage) / 100.0
                     + order.transport_cost * (100.0 - order.expense_coverage) / 100.0
                 )
+
+    @api.depends("labor_move_ids", "repair_ids.move_ids.state")
+    def _compute_account_move_ids(self):
+        for order in self:
+            parts_moves = order.repair_ids.move_ids.stock_valuation_layer_ids.account_move_id
+            order.account_move_ids = order.labor_move_ids | parts_moves
+            order.account_move_count = len(order.account_move_ids)
+
+    @api.depends("company_id")
+    def _compute_analytic_distribution(self):
+        for order in self:
+            if not order.analytic_distribution:
+                order.analytic_distribution = order.company_id.after_sales_analytic_distribution or False
 
     def _get_parts_costs(self):
         """Cost of the parts consumed by each order's repairs, by order id.
@@ -519,14 +545,135 @@ class AfterSalesServiceOrder(models.Model):
                         order=order.name,
                     )
                 )
-        self.write({"state": "done", "date_done": fields.Datetime.now()})
+        self._set_done()
         return True
 
     def _on_repairs_done(self):
         """Finishing its last repair moves the order to done."""
-        for order in self.filtered(lambda o: o.state == "in_repair"):
-            if all(r.state in ("done", "cancel") for r in order.repair_ids):
-                order.write({"state": "done", "date_done": fields.Datetime.now()})
+        self.filtered(
+            lambda o: o.state == "in_repair" and all(r.state in ("done", "cancel") for r in o.repair_ids)
+        )._set_done()
+
+    def _set_done(self):
+        # Post first: a refused posting (lock date, missing account) leaves
+        # the order, its repair and its stock as they were.
+        self._check_posting_date()
+        self._post_labor_entries()
+        self.write({"state": "done", "date_done": fields.Datetime.now()})
+
+    def _check_posting_date(self):
+        """Refuse to finish an order whose costs would land in a locked period.
+
+        Odoo would move such entries to the next open period; service costs
+        belong to the period the work was done in, so the user decides instead.
+        """
+        today = fields.Date.context_today(self)
+        for order in self.filtered(lambda o: o.coverage != "paid"):
+            company = order.company_id
+            lock_date = company._get_user_fiscal_lock_date(company.after_sales_journal_id)
+            if lock_date and today <= lock_date:
+                raise UserError(
+                    self.env._(
+                        "The accounting period of %(date)s is locked (until %(lock)s): the costs of "
+                        "%(order)s cannot be posted. Ask an accountant to reopen it.",
+                        date=today,
+                        lock=lock_date,
+                        order=order.name,
+                    )
+                )
+
+    def _post_labor_entries(self):
+        """One entry per order for the labour the company bears: warranty
+        labour (or goodwill) expense against labour absorption."""
+        vals_list = []
+        for order in self:
+            if order.coverage == "paid" or order._live_labor_moves():
+                continue
+            share = order.labor_coverage if order.coverage == "warranty" else order.goodwill_share
+            amount = order.currency_id.round(order.labor_cost * share / 100.0)
+            if order.currency_id.is_zero(amount):
+                continue
+            vals_list.append(order._prepare_labor_move_vals(amount))
+        if vals_list:
+            # sudo: technicians finish orders; they do not post journal entries
+            # themselves. The entry is built here from the order's own figures.
+            moves = self.env["account.move"].sudo().create(vals_list)
+            moves.action_post()
+
+    def _prepare_labor_move_vals(self, amount):
+        self.ensure_one()
+        company = self.company_id
+        if self.coverage == "warranty":
+            expense = (
+                self.product_id.categ_id.with_company(company).after_sales_labor_expense_account_id
+                or company.after_sales_labor_expense_account_id
+            )
+            label = self.env._("Warranty labour %(order)s", order=self.name)
+        else:
+            expense = company.after_sales_goodwill_expense_account_id
+            label = self.env._("Goodwill labour %(order)s", order=self.name)
+        absorption = company.after_sales_labor_absorption_account_id
+        journal = company.after_sales_journal_id
+        if not (expense and absorption and journal):
+            raise UserError(
+                self.env._(
+                    "Set the service costs journal and the labour expense and absorption accounts "
+                    "in After-Sales settings before finishing %(order)s.",
+                    order=self.name,
+                )
+            )
+        partner = self.partner_id.commercial_partner_id
+        return {
+            "move_type": "entry",
+            "journal_id": journal.id,
+            "date": fields.Date.context_today(self),
+            "ref": self.name,
+            "company_id": company.id,
+            "after_sales_order_id": self.id,
+            "line_ids": [
+                Command.create(
+                    {
+                        "name": label,
+                        "account_id": expense.id,
+                        "partner_id": partner.id,
+                        "debit": amount,
+                        "analytic_distribution": self.analytic_distribution or False,
+                    }
+                ),
+                Command.create(
+                    {"name": label, "account_id": absorption.id, "partner_id": partner.id, "credit": amount}
+                ),
+            ],
+        }
+
+    def _live_labor_moves(self):
+        """Posted labour entries that no reversal cancels (none after a cancel)."""
+        return self.labor_move_ids.filtered(
+            lambda m: m.state == "posted" and not m.reversed_entry_id and not m.reversal_move_ids
+        )
+
+    def _reverse_labor_entries(self):
+        moves = self._live_labor_moves()
+        if moves:
+            # sudo: see _post_labor_entries.
+            moves.sudo()._reverse_moves(
+                [
+                    {
+                        "date": fields.Date.context_today(self),
+                        "ref": self.env._("Reversal of %(ref)s", ref=move.ref),
+                        "after_sales_order_id": move.after_sales_order_id.id,
+                    }
+                    for move in moves
+                ],
+                cancel=True,
+            )
+
+    def action_view_journal_items(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("account.action_account_moves_all")
+        action["domain"] = [("move_id", "in", self.account_move_ids.ids)]
+        action["context"] = {"create": False, "search_default_group_by_move": 1}
+        return action
 
     def action_return(self):
         """Give the unit back (or its replacement) to the customer."""
@@ -583,6 +730,7 @@ class AfterSalesServiceOrder(models.Model):
         """Cancel the order; a unit already received goes back to the customer,
         a loaner out comes back."""
         self._check_state(("draft", "confirmed", "received", "in_repair", "done"), self.env._("Cancelling"))
+        self._reverse_labor_entries()
         for order in self:
             order.picking_ids.filtered(lambda p: p.state not in ("done", "cancel")).action_cancel()
             order.repair_ids.filtered(lambda r: r.state not in ("done", "cancel")).action_repair_cancel()

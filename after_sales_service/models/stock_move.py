@@ -17,6 +17,16 @@ class StockMove(models.Model):
         done._after_sales_void_returns()
         return moves
 
+    def _get_dest_account(self, accounts_data):
+        # A category may send its warranty parts to its own expense account.
+        if self.location_dest_id == self.company_id.after_sales_consumption_location_id:
+            account = self.product_id.categ_id.with_company(
+                self.company_id
+            ).after_sales_parts_expense_account_id
+            if account:
+                return account.id
+        return super()._get_dest_account(accounts_data)
+
     def _is_after_sales_delivery(self):
         self.ensure_one()
         return (

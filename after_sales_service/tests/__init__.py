@@ -1,6 +1,7 @@
 from . import (
     test_client_integration,
     test_date_utils,
+    test_service_accounting,
     test_service_order_flow,
     test_service_order_guards,
     test_service_order_queries,

@@ -19,6 +19,9 @@ class ServiceOrderCommon(AfterSalesCommon):
         )
         cls.company.after_sales_labor_product_id = cls.labor_product
         cls.company.after_sales_paid_repair_days = 10
+        # Warranty labour is posted when an order is done: the company's chart
+        # gets its service accounts (done at install for existing companies).
+        cls.company._after_sales_setup_accounts()
         cls.part = cls.env["product.product"].create(
             {"name": "Pump", "is_storable": True, "standard_price": 25.0, "list_price": 60.0}
         )

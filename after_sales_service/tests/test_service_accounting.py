@@ -1,0 +1,262 @@
+from odoo import fields
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import new_test_user, tagged
+
+from odoo.addons.stock_account.tests.test_anglo_saxon_valuation_reconciliation_common import (
+    ValuationReconciliationTestCommon,
+)
+
+
+@tagged("post_install", "-at_install")
+class TestServiceAccounting(ValuationReconciliationTestCommon):
+    """Exact accounts and amounts of service costs, on a real chart of accounts
+    (AccountTestInvoicingCommon, with stock valuation accounts)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, skip_sms=True, tracking_disable=True))
+        cls.company = cls.company_data["company"]
+        cls.env.user.groups_id += cls.env.ref("stock_account.group_stock_accounting_automatic")
+        cls.env.user.groups_id += cls.env.ref("after_sales_service.group_after_sales_manager")
+        cls.company._after_sales_setup_accounts()
+        cls.warehouse = cls.env["stock.warehouse"].search([("company_id", "=", cls.company.id)], limit=1)
+        cls.customers = cls.env.ref("stock.stock_location_customers")
+
+        cls.parts_category = cls.env["product.category"].create(
+            {
+                "name": "Spare parts (real time)",
+                "property_valuation": "real_time",
+                "property_cost_method": "fifo",
+                "property_stock_valuation_account_id": cls.company_data["default_account_stock_valuation"].id,
+                "property_stock_account_input_categ_id": cls.company_data["default_account_stock_in"].id,
+                "property_stock_account_output_categ_id": cls.company_data["default_account_stock_out"].id,
+            }
+        )
+        cls.part = cls.env["product.product"].create(
+            {"name": "Pump", "is_storable": True, "standard_price": 25.0, "categ_id": cls.parts_category.id}
+        )
+        cls.labor = cls.env["product.product"].create(
+            {"name": "Workshop hour", "type": "service", "standard_price": 40.0, "list_price": 80.0}
+        )
+        cls.company.after_sales_labor_product_id = cls.labor
+        cls.term = cls.env["after_sales.warranty.term"].create(
+            {"name": "24 months", "duration": 24, "company_id": cls.company.id}
+        )
+        cls.unit = cls.env["product.product"].create(
+            {
+                "name": "Espresso",
+                "is_storable": True,
+                "tracking": "serial",
+                "warranty_term_id": cls.term.id,
+                "company_id": cls.company.id,
+            }
+        )
+        cls.customer = cls.env["res.partner"].create({"name": "Service customer"})
+        quant = cls.env["stock.quant"].create(
+            {
+                "product_id": cls.part.id,
+                "location_id": cls.warehouse.lot_stock_id.id,
+                "inventory_quantity": 10,
+            }
+        )
+        quant.action_apply_inventory()
+        cls.technician = new_test_user(
+            cls.env,
+            login="acc_technician",
+            groups="base.group_user,after_sales_service.group_after_sales_user",
+            company_id=cls.company.id,
+            company_ids=[(6, 0, cls.company.ids)],
+        )
+        cls.accountant = new_test_user(
+            cls.env,
+            login="acc_accountant",
+            groups="base.group_user,account.group_account_user",
+            company_id=cls.company.id,
+            company_ids=[(6, 0, cls.company.ids)],
+        )
+
+    def _unit(self, name, covered=True):
+        lot = self.env["stock.lot"].create(
+            {"name": name, "product_id": self.unit.id, "company_id": self.company.id}
+        )
+        if covered:
+            self.env["after_sales.warranty"].create(
+                {"partner_id": self.customer.id, "product_id": self.unit.id, "lot_id": lot.id}
+            )
+        return lot
+
+    def _order(self, lot, **vals):
+        return self.env["after_sales.service.order"].create(
+            {
+                "partner_id": self.customer.id,
+                "product_id": self.unit.id,
+                "lot_id": lot.id,
+                "warehouse_id": self.warehouse.id,
+                "exchange_type": "none",
+                **vals,
+            }
+        )
+
+    def _repair(self, order, parts=2, hours=1.5):
+        order.action_confirm()
+        order.action_receive()
+        order.action_start_repair()
+        if parts:
+            self.env["stock.move"].create(
+                {
+                    "repair_id": order.repair_ids.id,
+                    "product_id": self.part.id,
+                    "product_uom_qty": parts,
+                    "repair_line_type": "add",
+                }
+            )
+        if hours:
+            self.env["after_sales.service.labor"].create(
+                {"order_id": order.id, "name": "Work", "hours": hours}
+            )
+        return order.repair_ids
+
+    def _end(self, order):
+        repair = order.repair_ids
+        repair.action_assign()
+        repair.move_ids.picked = True
+        repair.action_repair_end()
+
+    def _balance(self, account, order=None):
+        domain = [("account_id", "=", account.id), ("parent_state", "=", "posted")]
+        if order:
+            domain.append(("move_id", "in", order.account_move_ids.ids))
+        return sum(self.env["account.move.line"].search(domain).mapped("balance"))
+
+    def test_warranty_parts_and_labour(self):
+        company = self.company
+        analytic_plan = self.env["account.analytic.plan"].create({"name": "Service lines"})
+        analytic = self.env["account.analytic.account"].create(
+            {"name": "Espresso service", "plan_id": analytic_plan.id}
+        )
+        order = self._order(self._unit("ACC-1"), analytic_distribution={str(analytic.id): 100})
+        self.assertEqual(order.coverage, "warranty")
+        self._repair(order)
+        self._end(order)
+        self.assertEqual(order.state, "done")
+        # Parts: Odoo's valuation, through the Warranty consumption location.
+        self.assertEqual(self._balance(company.after_sales_parts_expense_account_id, order), 50.0)
+        self.assertEqual(self._balance(self.company_data["default_account_stock_valuation"], order), -50.0)
+        # Labour: one entry, 1.5 h x 40.
+        labour = order.labor_move_ids
+        self.assertEqual(len(labour), 1)
+        self.assertEqual(labour.journal_id, company.after_sales_journal_id)
+        self.assertEqual(labour.state, "posted")
+        self.assertEqual(self._balance(company.after_sales_labor_expense_account_id, order), 60.0)
+        self.assertEqual(self._balance(company.after_sales_labor_absorption_account_id, order), -60.0)
+        expense_line = labour.line_ids.filtered(lambda line: line.debit)
+        self.assertEqual(expense_line.analytic_distribution, {str(analytic.id): 100})
+        self.assertEqual(expense_line.partner_id, self.customer)
+        self.assertEqual(order.parts_cost, 50.0)
+        self.assertEqual(order.account_move_count, 2)
+        # Posting again changes nothing.
+        order._post_labor_entries()
+        self.assertEqual(len(order.labor_move_ids), 1)
+
+    def test_category_overrides_parts_expense(self):
+        own = self.env["account.account"].create(
+            {
+                "name": "Pump warranty costs",
+                "code": "611990",
+                "account_type": "expense",
+                "company_ids": [(6, 0, self.company.ids)],
+            }
+        )
+        self.parts_category.with_company(self.company).after_sales_parts_expense_account_id = own
+        order = self._order(self._unit("ACC-CAT"))
+        self._repair(order, parts=1, hours=0)
+        self._end(order)
+        self.assertEqual(self._balance(own, order), 25.0)
+        self.assertEqual(self._balance(self.company.after_sales_parts_expense_account_id, order), 0.0)
+
+    def test_goodwill_labour_share(self):
+        order = self._order(self._unit("ACC-GW", covered=False))
+        order.write({"coverage": "goodwill", "goodwill_share": 50.0})
+        self._repair(order, parts=0, hours=1.0)
+        self._end(order)
+        self.assertEqual(self._balance(self.company.after_sales_goodwill_expense_account_id, order), 20.0)
+        self.assertEqual(self._balance(self.company.after_sales_labor_absorption_account_id, order), -20.0)
+
+    def test_paid_order_posts_no_labour(self):
+        order = self._order(self._unit("ACC-PAID", covered=False))
+        self._repair(order, parts=0, hours=2.0)
+        self._end(order)
+        self.assertEqual(order.coverage, "paid")
+        self.assertFalse(order.labor_move_ids)
+
+    def test_cancel_done_order_reverses_labour(self):
+        order = self._order(self._unit("ACC-CANCEL"))
+        self._repair(order, parts=0, hours=1.0)
+        self._end(order)
+        self.assertEqual(self._balance(self.company.after_sales_labor_expense_account_id, order), 40.0)
+        order.action_cancel()
+        self.assertEqual(len(order.labor_move_ids), 2)
+        self.assertEqual(self._balance(self.company.after_sales_labor_expense_account_id, order), 0.0)
+        self.assertEqual(self._balance(self.company.after_sales_labor_absorption_account_id, order), 0.0)
+        order._reverse_labor_entries()  # twice: nothing more
+        self.assertEqual(len(order.labor_move_ids), 2)
+
+    def test_lock_date_refuses_and_keeps_order(self):
+        order = self._order(self._unit("ACC-LOCK"))
+        self._repair(order, parts=0, hours=1.0)
+        self.company.fiscalyear_lock_date = fields.Date.today()
+        with self.assertRaises(UserError) as catcher:
+            self._end(order)
+        self.assertIn("is locked", str(catcher.exception))
+        self.assertEqual(order.state, "in_repair")
+        self.assertEqual(order.repair_ids.state, "under_repair")
+        self.assertFalse(order.labor_move_ids)
+
+    def test_missing_configuration_is_a_clear_error(self):
+        order = self._order(self._unit("ACC-NOCONF"))
+        self._repair(order, parts=0, hours=1.0)
+        self.company.after_sales_labor_absorption_account_id = False
+        with self.assertRaises(UserError) as catcher:
+            order.repair_ids.action_repair_end()
+        self.assertIn("Set the service costs journal", str(catcher.exception))
+        self.assertEqual(order.state, "in_repair")
+
+    def test_technician_finishes_but_cannot_post_directly(self):
+        order = self._order(self._unit("ACC-TECH"))
+        self._repair(order, parts=0, hours=1.0)
+        order.repair_ids.action_assign()
+        order.with_user(self.technician).repair_ids.action_repair_end()
+        self.assertEqual(order.state, "done")
+        self.assertEqual(order.labor_move_ids.state, "posted")
+        with self.assertRaises(AccessError):
+            self.env["account.move"].with_user(self.technician).create(
+                {"move_type": "entry", "journal_id": self.company.after_sales_journal_id.id}
+            )
+        # The accountant reads the order and its entries, and changes nothing.
+        as_accountant = order.with_user(self.accountant)
+        self.assertEqual(as_accountant.account_move_ids, order.labor_move_ids)
+        with self.assertRaises(AccessError):
+            as_accountant.write({"transport_cost": 1.0})
+
+    def test_query_count_posting_one_order(self):
+        order = self._order(self._unit("ACC-Q"))
+        self._repair(order, parts=0, hours=1.0)
+        self.env.flush_all()
+        self.env.invalidate_all()
+        with self.assertQueryCount(84):
+            order._post_labor_entries()
+            self.env.flush_all()
+        self.assertEqual(len(order.labor_move_ids), 1)
+
+    def test_settings_list_missing_accounts(self):
+        company = self.company
+        self.assertEqual(company._after_sales_missing_accounts(), [])
+        company.after_sales_recovery_account_id = False
+        self.assertEqual(company._after_sales_missing_accounts(), ["Supplier Recovery"])
+        company._after_sales_setup_accounts()
+        self.assertTrue(company.after_sales_recovery_account_id)
+        self.assertEqual(
+            company.after_sales_consumption_location_id.valuation_in_account_id,
+            company.after_sales_parts_expense_account_id,
+        )
