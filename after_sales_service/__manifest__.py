@@ -29,6 +29,7 @@
         "views/res_partner_views.xml",
         "views/sale_order_views.xml",
         "views/service_order_views.xml",
+        "views/supplier_claim_views.xml",
         "views/stock_views.xml",
         "views/res_config_settings_views.xml",
         "views/menus.xml",

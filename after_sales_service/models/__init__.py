@@ -15,6 +15,7 @@ from . import (
     stock_picking,
     stock_picking_type,
     stock_warehouse,
+    supplier_claim,
     warranty,
     warranty_term,
 )

@@ -769,6 +769,28 @@ class AfterSalesServiceOrder(models.Model):
             action.update(views=[(False, "form")], res_id=self.repair_ids.id)
         return action
 
+    def action_create_supplier_claim(self):
+        """A supplier claim for these orders (the vendor's part or product failed)."""
+        self._check_manager(self.env._("Only After-Sales managers can claim against suppliers."))
+        if len(self.company_id) > 1:
+            raise UserError(self.env._("Claim for orders of one company at a time."))
+        product = self[:1].product_id
+        vendor = product.seller_ids[:1].partner_id
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Supplier Claim"),
+            "res_model": "after_sales.supplier.claim",
+            "view_mode": "form",
+            "context": {
+                "default_service_order_ids": [Command.set(self.ids)],
+                "default_product_id": product.id,
+                "default_lot_id": self[:1].lot_id.id if len(self) == 1 else False,
+                "default_partner_id": vendor.id,
+                "default_amount_claimed": sum(self.mapped("total_cost")),
+                "default_company_id": self.company_id.id,
+            },
+        }
+
     def action_print_intake(self):
         return self.env.ref("after_sales_service.action_report_service_intake").report_action(self)
 

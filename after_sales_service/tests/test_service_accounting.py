@@ -1,5 +1,5 @@
 from odoo import fields
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
 from odoo.addons.stock_account.tests.test_anglo_saxon_valuation_reconciliation_common import (
@@ -7,10 +7,9 @@ from odoo.addons.stock_account.tests.test_anglo_saxon_valuation_reconciliation_c
 )
 
 
-@tagged("post_install", "-at_install")
-class TestServiceAccounting(ValuationReconciliationTestCommon):
-    """Exact accounts and amounts of service costs, on a real chart of accounts
-    (AccountTestInvoicingCommon, with stock valuation accounts)."""
+class ServiceAccountingCommon(ValuationReconciliationTestCommon):
+    """A company with a real chart of accounts (AccountTestInvoicingCommon, with
+    stock valuation accounts), its after-sales accounts, parts valued in real time."""
 
     @classmethod
     def setUpClass(cls):
@@ -129,6 +128,11 @@ class TestServiceAccounting(ValuationReconciliationTestCommon):
             domain.append(("move_id", "in", order.account_move_ids.ids))
         return sum(self.env["account.move.line"].search(domain).mapped("balance"))
 
+
+@tagged("post_install", "-at_install")
+class TestServiceAccounting(ServiceAccountingCommon):
+    """Exact accounts and amounts of service costs."""
+
     def test_warranty_parts_and_labour(self):
         company = self.company
         analytic_plan = self.env["account.analytic.plan"].create({"name": "Service lines"})
@@ -244,7 +248,7 @@ class TestServiceAccounting(ValuationReconciliationTestCommon):
         self._repair(order, parts=0, hours=1.0)
         self.env.flush_all()
         self.env.invalidate_all()
-        with self.assertQueryCount(84):
+        with self.assertQueryCount(86):
             order._post_labor_entries()
             self.env.flush_all()
         self.assertEqual(len(order.labor_move_ids), 1)
@@ -260,3 +264,69 @@ class TestServiceAccounting(ValuationReconciliationTestCommon):
             company.after_sales_consumption_location_id.valuation_in_account_id,
             company.after_sales_parts_expense_account_id,
         )
+
+
+@tagged("post_install", "-at_install")
+class TestSupplierClaim(ServiceAccountingCommon):
+    """Claims against vendors: credit notes on the supplier recovery account."""
+
+    def _done_order(self, name):
+        order = self._order(self._unit(name))
+        self._repair(order, parts=2, hours=0)
+        self._end(order)
+        return order
+
+    def test_claim_accepted_and_credited(self):
+        vendor = self.env["res.partner"].create({"name": "Pump Maker"})
+        self.env["product.supplierinfo"].create(
+            {"partner_id": vendor.id, "product_tmpl_id": self.unit.product_tmpl_id.id}
+        )
+        order = self._done_order("CLAIM-1")
+        action = order.action_create_supplier_claim()
+        context = action["context"]
+        self.assertEqual(context["default_partner_id"], vendor.id)
+        self.assertEqual(context["default_amount_claimed"], 50.0)
+        claim = self.env["after_sales.supplier.claim"].with_context(**context).create({})
+        self.assertEqual(claim.service_order_ids, order)
+        self.assertTrue(claim.name.startswith("SCL/"))
+        claim.action_send()
+        claim.action_accept()
+        note = claim.credit_note_id
+        self.assertEqual((claim.state, note.move_type, note.state), ("accepted", "in_refund", "draft"))
+        self.assertEqual(note.partner_id, vendor)
+        self.assertEqual(note.invoice_line_ids.account_id, self.company.after_sales_recovery_account_id)
+        self.assertEqual(note.amount_total, 50.0)
+        note.invoice_date = fields.Date.today()
+        note.action_post()
+        self.assertEqual(claim.state, "credited")
+        self.assertEqual(claim.amount_recovered, 50.0)
+        recovery_lines = note.line_ids.filtered(
+            lambda line: line.account_id == self.company.after_sales_recovery_account_id
+        )
+        self.assertEqual(sum(recovery_lines.mapped("balance")), -50.0)
+
+    def test_claim_guards(self):
+        vendor = self.env["res.partner"].create({"name": "Other Maker"})
+        Claim = self.env["after_sales.supplier.claim"]
+        values = {"partner_id": vendor.id, "product_id": self.part.id, "amount_claimed": 0.0}
+        with self.assertRaises(ValidationError) as catcher:
+            Claim.create(values)
+        self.assertIn("must be positive", str(catcher.exception))
+        claim = Claim.create(dict(values, amount_claimed=30.0))
+        claim.action_send()
+        with self.assertRaises(UserError) as catcher:
+            claim.action_reject()
+        self.assertIn("reason", str(catcher.exception))
+        self.company.after_sales_recovery_account_id = False
+        with self.assertRaises(UserError) as catcher:
+            claim.action_accept()
+        self.assertIn("supplier recovery account", str(catcher.exception))
+        self.assertEqual(claim.state, "sent")
+        self.assertFalse(claim.credit_note_id)
+        claim.rejection_reason = "Damage caused in transport"
+        claim.action_reject()
+        self.assertEqual(claim.state, "rejected")
+        with self.assertRaises(AccessError):
+            Claim.with_user(self.technician).create(dict(values, amount_claimed=10.0))
+        with self.assertRaises(AccessError):
+            self._done_order("CLAIM-2").with_user(self.technician).action_create_supplier_claim()
