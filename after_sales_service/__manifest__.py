@@ -33,6 +33,7 @@
         "views/stock_views.xml",
         "views/res_config_settings_views.xml",
         "views/menus.xml",
+        "views/service_cost_views.xml",
     ],
     "demo": [
         "demo/after_sales_demo.xml",

@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.tools.sql import column_exists, create_column
 
 
 class AccountMove(models.Model):
@@ -44,3 +45,22 @@ class AccountMove(models.Model):
                 dates[line.id] = min(dates.get(line.id, invoice.invoice_date), invoice.invoice_date)
         for warranty in warranties:
             warranty.write({"date_start": dates[warranty.sale_line_id.id], "awaiting_invoice": False})
+
+
+class AccountMoveLine(models.Model):
+    _inherit = "account.move.line"
+
+    after_sales_order_id = fields.Many2one(
+        related="move_id.after_sales_order_id", store=True, index="btree_not_null", string="Service Order"
+    )
+    after_sales_coverage = fields.Selection(
+        related="move_id.after_sales_order_id.coverage", store=True, string="Service Coverage"
+    )
+
+    def _auto_init(self):
+        # Lines that exist before the addon belong to no service order: create
+        # the columns empty instead of recomputing every journal item.
+        for column, column_type in (("after_sales_order_id", "int4"), ("after_sales_coverage", "varchar")):
+            if not column_exists(self.env.cr, "account_move_line", column):
+                create_column(self.env.cr, "account_move_line", column, column_type)
+        return super()._auto_init()

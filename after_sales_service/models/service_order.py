@@ -224,8 +224,15 @@ class AfterSalesServiceOrder(models.Model):
     labor_line_ids = fields.One2many("after_sales.service.labor", "order_id", string="Labour", copy=False)
 
     # Accounting
-    labor_move_ids = fields.One2many(
-        "account.move", "after_sales_order_id", string="Labour Entries", readonly=True
+    order_move_ids = fields.One2many(
+        "account.move", "after_sales_order_id", string="Entries of the Order", readonly=True
+    )
+    labor_move_ids = fields.Many2many(
+        "account.move",
+        string="Labour Entries",
+        compute="_compute_account_move_ids",
+        compute_sudo=True,
+        help="The labour entries the order posted, and their reversals.",
     )
     account_move_ids = fields.Many2many(
         "account.move",
@@ -362,11 +369,13 @@ class AfterSalesServiceOrder(models.Model):
                     + order.transport_cost * (100.0 - order.expense_coverage) / 100.0
                 )
 
-    @api.depends("labor_move_ids", "repair_ids.move_ids.state")
+    @api.depends("order_move_ids", "repair_ids.move_ids.state")
     def _compute_account_move_ids(self):
         for order in self:
+            # Parts are valued by stock moves; the order's own entries are labour.
+            order.labor_move_ids = order.order_move_ids.filtered(lambda m: not m.stock_move_id)
             parts_moves = order.repair_ids.move_ids.stock_valuation_layer_ids.account_move_id
-            order.account_move_ids = order.labor_move_ids | parts_moves
+            order.account_move_ids = order.order_move_ids | parts_moves
             order.account_move_count = len(order.account_move_ids)
 
     @api.depends("company_id")

@@ -27,6 +27,24 @@ class StockMove(models.Model):
                 return account.id
         return super()._get_dest_account(accounts_data)
 
+    def _prepare_account_move_vals(
+        self, credit_account_id, debit_account_id, journal_id, qty, description, svl_id, cost
+    ):
+        vals = super()._prepare_account_move_vals(
+            credit_account_id, debit_account_id, journal_id, qty, description, svl_id, cost
+        )
+        order = self.repair_id.service_order_id
+        if order:
+            # The parts' valuation entry belongs to the service order, and its
+            # expense line to the order's analytic distribution.
+            vals["after_sales_order_id"] = order.id
+            if order.analytic_distribution:
+                for command in vals["line_ids"]:
+                    line_vals = command[2]
+                    if line_vals.get("account_id") == debit_account_id:
+                        line_vals["analytic_distribution"] = order.analytic_distribution
+        return vals
+
     def _is_after_sales_delivery(self):
         self.ensure_one()
         return (

@@ -1,3 +1,5 @@
+import ast
+
 from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
@@ -162,6 +164,29 @@ class TestServiceAccounting(ServiceAccountingCommon):
         # Posting again changes nothing.
         order._post_labor_entries()
         self.assertEqual(len(order.labor_move_ids), 1)
+        # The parts' valuation entry belongs to the order too, its expense line
+        # to the order's analytic distribution.
+        parts_line = self.env["account.move.line"].search(
+            [
+                ("after_sales_order_id", "=", order.id),
+                ("account_id", "=", company.after_sales_parts_expense_account_id.id),
+            ]
+        )
+        self.assertEqual(parts_line.balance, 50.0)
+        self.assertEqual(parts_line.analytic_distribution, {str(analytic.id): 100})
+        # Service cost analysis: the order's expenses by coverage.
+        action = self.env.ref("after_sales_service.after_sales_cost_action")
+        groups = self.env["account.move.line"]._read_group(
+            [
+                *ast.literal_eval(action.domain),
+                ("after_sales_order_id", "=", order.id),
+                ("account_id.account_type", "=", "expense"),
+                ("balance", ">", 0),
+            ],
+            ["after_sales_coverage"],
+            ["balance:sum"],
+        )
+        self.assertEqual(groups, [("warranty", 110.0)])
 
     def test_category_overrides_parts_expense(self):
         own = self.env["account.account"].create(
