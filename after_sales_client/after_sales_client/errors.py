@@ -1,7 +1,5 @@
 """Typed errors, mapped from Odoo's XML-RPC faults."""
 
-import xmlrpc.client
-
 # Fault codes of Odoo's /xmlrpc/2 endpoints (odoo.addons.base.controllers.rpc).
 FAULT_APPLICATION_ERROR = 1
 FAULT_WARNING = 2  # UserError, ValidationError, MissingError
@@ -58,7 +56,3 @@ def map_fault(fault):
     # Application errors carry a traceback whose last line names the error.
     last_line = message.splitlines()[-1] if message else ""
     return ServerError(last_line or f"Server error (fault {code})")
-
-
-def is_fault(error):
-    return isinstance(error, xmlrpc.client.Fault)

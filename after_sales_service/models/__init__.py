@@ -1,5 +1,6 @@
 from . import (
     account_move,
+    ir_sequence,
     product_category,
     product_template,
     repair_order,

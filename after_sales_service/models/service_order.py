@@ -262,14 +262,15 @@ class AfterSalesServiceOrder(models.Model):
     @api.depends("lot_id", "product_id", "partner_id", "date_intake")
     def _compute_warranty_id(self):
         Warranty = self.env["after_sales.warranty"]
-        for order in self:
-            if order.state not in ("draft", False) and order.warranty_id:
-                continue
+        orders = self.filtered(lambda o: o.state in ("draft", False) or not o.warranty_id)
+        # Serials: one query per intake date (usually one per batch).
+        for date, dated in orders.filtered("lot_id").grouped("date_intake").items():
+            registrations = Warranty._registrations_by_lot(dated.lot_id, date) if date else {}
+            for order in dated:
+                order.warranty_id = registrations.get(order.lot_id.id, (Warranty, None))[0]
+        for order in orders.filtered(lambda o: not o.lot_id):
             order.warranty_id = Warranty._find_covering(
-                product=order.product_id,
-                lot=order.lot_id,
-                partner=order.partner_id,
-                date=order.date_intake,
+                product=order.product_id, partner=order.partner_id, date=order.date_intake
             )
 
     @api.depends("warranty_id")
@@ -445,11 +446,7 @@ class AfterSalesServiceOrder(models.Model):
         for vals in vals_list:
             if vals.get("coverage") == "goodwill" or vals.get("goodwill_share"):
                 self._check_manager(self.env._("Only After-Sales managers can grant goodwill."))
-            if vals.get("name", self.env._("New")) == self.env._("New"):
-                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-                vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code(
-                    "after_sales.service.order"
-                ) or self.env._("New")
+        self.env["ir.sequence"]._after_sales_assign_names("after_sales.service.order", vals_list)
         return super().create(vals_list)
 
     def write(self, vals):
@@ -979,7 +976,6 @@ class AfterSalesServiceOrder(models.Model):
     # API for outside systems (after_sales_client) -----------------------------
 
     def _api_values(self):
-        today = fields.Date.context_today(self)
         return [
             {
                 "id": order.id,
@@ -991,9 +987,7 @@ class AfterSalesServiceOrder(models.Model):
                 "serial": order.lot_id.name or False,
                 "warranty": order.warranty_id.name or False,
                 "date_deadline": fields.Date.to_string(order.date_deadline) if order.date_deadline else False,
-                "overdue": bool(
-                    order.state in OPEN_STATES and order.date_deadline and order.date_deadline < today
-                ),
+                "overdue": order.is_overdue,
                 "total_cost": order.total_cost,
             }
             for order in self

@@ -49,29 +49,16 @@ class StockLot(models.Model):
         return action
 
     def _compute_warranty(self):
-        today = fields.Date.context_today(self)
-        # One query for the whole batch, newest coverage first.
-        warranties = self.env["after_sales.warranty"].search(
-            [("lot_id", "in", self.ids)], order="date_end desc, id desc"
-        )
-        by_lot = {}
-        for warranty in warranties:
-            by_lot.setdefault(warranty.lot_id.id, []).append(warranty)
+        Warranty = self.env["after_sales.warranty"]
+        registrations = Warranty._registrations_by_lot(self, fields.Date.context_today(self))
+        counts = dict(Warranty._read_group([("lot_id", "in", self.ids)], ["lot_id"], ["__count"]))
         for lot in self:
-            registrations = by_lot.get(lot.id, [])
-            current = next(
-                (
-                    w
-                    for w in registrations
-                    if w.registration_state == "confirmed" and w.date_start <= today <= w.date_end
-                ),
-                None,
-            )
-            current = current or (registrations[0] if registrations else self.env["after_sales.warranty"])
+            covering, latest = registrations.get(lot.id, (None, Warranty))
+            current = covering or latest
             lot.warranty_id = current
-            lot.warranty_date_end = current.date_end if current else False
-            lot.warranty_state = current.state if current else False
-            lot.warranty_count = len(registrations)
+            lot.warranty_date_end = current.date_end
+            lot.warranty_state = current.state
+            lot.warranty_count = counts.get(lot, 0)
 
     def action_view_warranties(self):
         self.ensure_one()

@@ -70,12 +70,7 @@ class AfterSalesSupplierClaim(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("name", self.env._("New")) == self.env._("New"):
-                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-                vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code(
-                    "after_sales.supplier.claim"
-                ) or self.env._("New")
+        self.env["ir.sequence"]._after_sales_assign_names("after_sales.supplier.claim", vals_list)
         return super().create(vals_list)
 
     @api.ondelete(at_uninstall=False)

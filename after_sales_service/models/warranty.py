@@ -315,9 +315,7 @@ class AfterSalesWarranty(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         self._check_refs_free(vals_list)
-        new_name = self.env._("New")
         Product = self.env["product.product"]
-        to_name = {}  # company -> vals needing a sequence number
         for vals in vals_list:
             company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
             if not vals.get("term_id") and vals.get("product_id"):
@@ -332,36 +330,8 @@ class AfterSalesWarranty(models.Model):
                         )
                     )
                 vals["term_id"] = term.id
-            if vals.get("name", new_name) == new_name:
-                to_name.setdefault(company, []).append(vals)
-        for company, company_vals in to_name.items():
-            names = self._next_names(company, len(company_vals)) or [new_name] * len(company_vals)
-            for vals, name in zip(company_vals, names, strict=True):
-                vals["name"] = name
+        self.env["ir.sequence"]._after_sales_assign_names("after_sales.warranty", vals_list)
         return super().create(vals_list)
-
-    def _next_names(self, company, count):
-        """``count`` registration numbers of the company's sequence, in one query
-        for a standard sequence (a delivery of 1,000 serials asks once)."""
-        # sudo as in ir.sequence.next_by_code: sequences are configuration.
-        sequence = (
-            self.env["ir.sequence"]
-            .sudo()
-            .search(
-                [("code", "=", "after_sales.warranty"), ("company_id", "in", [company.id, False])],
-                order="company_id",
-                limit=1,
-            )
-            .with_company(company)
-        )
-        if not sequence:
-            return []
-        if sequence.implementation != "standard" or sequence.use_date_range:
-            return [sequence._next() for _i in range(count)]
-        self.env.cr.execute(
-            SQL("SELECT nextval(%s) FROM generate_series(1, %s)", f"ir_sequence_{sequence.id:03d}", count)
-        )
-        return [sequence.get_next_char(number) for (number,) in self.env.cr.fetchall()]
 
     def write(self, vals):
         if vals.get("registration_state") == "void" and not self.env.su:
@@ -458,6 +428,22 @@ class AfterSalesWarranty(models.Model):
         return self.search(domain, order="date_end desc, id desc", limit=1)
 
     @api.model
+    def _registrations_by_lot(self, lots, date):
+        """For each lot id, in one query: the registration covering it on
+        ``date`` (or an empty recordset) and its latest registration."""
+        found = {}
+        for warranty in self.search([("lot_id", "in", lots.ids)], order="date_end desc, id desc"):
+            covering, latest = found.get(warranty.lot_id.id, (self.browse(), warranty))
+            if (
+                not covering
+                and warranty.registration_state == "confirmed"
+                and warranty.date_start <= date <= warranty.date_end
+            ):
+                covering = warranty
+            found[warranty.lot_id.id] = (covering, latest)
+        return found
+
+    @api.model
     def get_warranty_status(self, serials, date=None):
         """Warranty status of serial numbers, for outside systems.
 
@@ -477,13 +463,14 @@ class AfterSalesWarranty(models.Model):
             [("name", "in", list(serials)), ("company_id", "in", [*self.env.companies.ids, False])]
         )
         lots_by_name = {lot.name: lot for lot in lots}
+        registrations = self._registrations_by_lot(lots, day)
         result = []
         for serial in serials:
             lot = lots_by_name.get(serial)
-            warranty = self._find_covering(lot=lot, date=day) if lot else self.browse()
-            if not warranty and lot:
-                # Not covered on that day: report the latest registration.
-                warranty = self.search([("lot_id", "=", lot.id)], order="date_end desc, id desc", limit=1)
+            none = (self.browse(), self.browse())
+            covering, latest = registrations.get(lot.id, none) if lot else none
+            # Not covered on that day: report the latest registration.
+            warranty = covering or latest
             result.append(
                 {
                     "serial": serial,

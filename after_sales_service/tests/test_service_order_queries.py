@@ -42,6 +42,6 @@ class TestServiceOrderQueries(ServiceOrderCommon):
 
     def test_query_count_ten_orders_in_batch(self):
         lots = self._units(10, "QC10")
-        with self.assertQueryCount(__system__=916):
+        with self.assertQueryCount(__system__=889):
             orders = self._lifecycle(lots)
         self.assertEqual(set(orders.mapped("state")), {"returned"})
