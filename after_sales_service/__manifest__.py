@@ -22,6 +22,7 @@
         "report/warranty_certificate_report.xml",
         "report/service_order_reports.xml",
         "wizard/add_part_views.xml",
+        "wizard/return_part_views.xml",
         "views/warranty_term_views.xml",
         "views/warranty_views.xml",
         "views/product_views.xml",
@@ -34,6 +35,7 @@
         "views/res_config_settings_views.xml",
         "views/menus.xml",
         "views/service_cost_views.xml",
+        "views/account_move_views.xml",
     ],
     "demo": [
         "demo/after_sales_demo.xml",

@@ -1,5 +1,8 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools.sql import column_exists, create_column
+
+BILL_TYPES = ("in_invoice", "in_refund")
 
 
 class AccountMove(models.Model):
@@ -9,9 +12,39 @@ class AccountMove(models.Model):
         "after_sales.service.order",
         string="Service Order",
         index="btree_not_null",
-        readonly=True,
         copy=False,
+        help="The service order this entry belongs to. On a vendor bill (courier, transport), "
+        "its lines go to the transport expense account when the order is under warranty or goodwill.",
     )
+
+    def write(self, vals):
+        if "after_sales_order_id" in vals:
+            fixed = self.filtered(lambda m: m.move_type in BILL_TYPES and m.state != "draft")
+            if fixed:
+                raise UserError(
+                    self.env._(
+                        "Link %(bill)s to a service order while it is a draft: "
+                        "its accounts follow the order.",
+                        bill=fixed[0].display_name,
+                    )
+                )
+        res = super().write(vals)
+        if "after_sales_order_id" in vals:
+            self._after_sales_apply_order_to_bill()
+        return res
+
+    @api.onchange("after_sales_order_id")
+    def _onchange_after_sales_order_id(self):
+        self._after_sales_apply_order_to_bill()
+
+    def _after_sales_apply_order_to_bill(self):
+        """Lines of a bill linked to an order: its accounts and analytic distribution."""
+        lines = self.filtered(lambda m: m.move_type in BILL_TYPES).invoice_line_ids.filtered(
+            lambda line: line.display_type == "product"
+        )
+        if lines:
+            self.env.add_to_compute(lines._fields["account_id"], lines)
+            self.env.add_to_compute(lines._fields["analytic_distribution"], lines)
 
     def _post(self, soft=True):
         posted = super()._post(soft=soft)
@@ -56,6 +89,56 @@ class AccountMoveLine(models.Model):
     after_sales_coverage = fields.Selection(
         related="move_id.after_sales_order_id.coverage", store=True, string="Service Coverage"
     )
+
+    def _compute_account_id(self):
+        super()._compute_account_id()
+        for line in self:
+            account = line._after_sales_transport_account()
+            if account:
+                line.account_id = account
+            elif (
+                line._after_sales_bill_order()
+                and line.account_id == line.company_id.after_sales_transport_expense_account_id
+            ):
+                # Moved to a paid order: the customer pays; back to the usual account.
+                line.account_id = line.move_id.journal_id.default_account_id or line.account_id
+                if line.product_id:
+                    accounts = line.product_id.product_tmpl_id.with_company(
+                        line.company_id
+                    ).get_product_accounts(fiscal_pos=line.move_id.fiscal_position_id)
+                    line.account_id = accounts["expense"] or line.account_id
+
+    def _compute_analytic_distribution(self):
+        super()._compute_analytic_distribution()
+        for line in self:
+            if line._after_sales_bill_order():
+                # sudo: the accountant entering the bill may not read orders' analytics.
+                distribution = line._after_sales_bill_order().sudo().analytic_distribution
+                if distribution:
+                    line.analytic_distribution = distribution
+
+    def _after_sales_bill_order(self):
+        """The service order of a vendor bill's product line, if any."""
+        self.ensure_one()
+        if self.display_type != "product" or self.move_id.move_type not in BILL_TYPES:
+            return self.env["after_sales.service.order"]
+        return self.move_id.after_sales_order_id
+
+    def _after_sales_transport_account(self):
+        """Courier and transport billed for an order the company bears."""
+        order = self._after_sales_bill_order().sudo()
+        if not order or order.coverage == "paid":
+            return self.env["account.account"]
+        account = order.company_id.after_sales_transport_expense_account_id
+        if not account:
+            raise UserError(
+                self.env._(
+                    "Set the transport expense account in After-Sales settings to bill transport "
+                    "for %(order)s.",
+                    order=order.name,
+                )
+            )
+        return account
 
     def _auto_init(self):
         # Lines that exist before the addon belong to no service order: create

@@ -8,3 +8,11 @@ class SaleOrder(models.Model):
         res = super()._action_confirm()
         self.order_line._after_sales_create_extensions()
         return res
+
+    def _prepare_invoice(self):
+        vals = super()._prepare_invoice()
+        # The invoice of a repair's quotation belongs to its service order.
+        orders = self.repair_order_ids.service_order_id
+        if len(orders) == 1:
+            vals["after_sales_order_id"] = orders.id
+        return vals

@@ -73,12 +73,21 @@ class AfterSalesServiceLabor(models.Model):
                 self.env._("%(order)s is closed: no more labour can be recorded.", order=closed[0].name)
             )
         lines._sync_sale_lines()
+        lines.order_id._adjust_cost_entries()
         return lines
 
     def write(self, vals):
         res = super().write(vals)
         if {"hours", "product_id", "name"} & set(vals):
             self._sync_sale_lines()
+        if {"hours", "cost_rate"} & set(vals):
+            self.order_id._adjust_cost_entries()
+        return res
+
+    def unlink(self):
+        orders = self.order_id
+        res = super().unlink()
+        orders._adjust_cost_entries()
         return res
 
     def _sync_sale_lines(self):

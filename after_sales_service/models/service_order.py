@@ -1,3 +1,4 @@
+from collections import defaultdict
 from datetime import timedelta
 
 from odoo import Command, api, fields, models
@@ -164,7 +165,13 @@ class AfterSalesServiceOrder(models.Model):
         tracking=True,
     )
     carrier_reference = fields.Char(help="Courier and tracking number, for pick-ups.")
-    transport_cost = fields.Monetary(tracking=True)
+    transport_cost = fields.Monetary(
+        compute="_compute_transport_cost",
+        store=True,
+        readonly=False,
+        tracking=True,
+        help="The posted courier and transport bills linked to the order; an estimate until then.",
+    )
     receipt_picking_id = fields.Many2one("stock.picking", string="Receipt", readonly=True, copy=False)
     return_picking_id = fields.Many2one("stock.picking", string="Return", readonly=True, copy=False)
     picking_ids = fields.One2many("stock.picking", "service_order_id", string="Transfers")
@@ -227,13 +234,21 @@ class AfterSalesServiceOrder(models.Model):
     order_move_ids = fields.One2many(
         "account.move", "after_sales_order_id", string="Entries of the Order", readonly=True
     )
-    labor_move_ids = fields.Many2many(
+    cost_move_ids = fields.Many2many(
         "account.move",
-        string="Labour Entries",
+        string="Cost Entries",
         compute="_compute_account_move_ids",
         compute_sudo=True,
-        help="The labour entries the order posted, and their reversals.",
+        help="The entries the order posted itself (labour, goodwill), their adjustments and reversals.",
     )
+    bill_ids = fields.Many2many(
+        "account.move",
+        string="Vendor Bills",
+        compute="_compute_account_move_ids",
+        compute_sudo=True,
+        help="Courier and transport bills linked to the order.",
+    )
+    bill_count = fields.Integer(compute="_compute_account_move_ids", compute_sudo=True)
     account_move_ids = fields.Many2many(
         "account.move",
         string="Journal Entries",
@@ -313,6 +328,19 @@ class AfterSalesServiceOrder(models.Model):
         positive = (operator == "=") == bool(value)
         return domain if positive else ["!", "&", *domain]
 
+    @api.depends("order_move_ids.state", "order_move_ids.amount_untaxed_signed")
+    def _compute_transport_cost(self):
+        for order in self:
+            posted = order.order_move_ids.filtered(
+                lambda m: m.move_type in ("in_invoice", "in_refund") and m.state == "posted"
+            )
+            # Bills are negative in company currency, refunds positive. Without
+            # a posted bill, the estimate entered stays.
+            if posted:
+                order.transport_cost = -sum(posted.mapped("amount_untaxed_signed"))
+            else:
+                order.transport_cost = order.transport_cost
+
     @api.depends("picking_ids")
     def _compute_picking_count(self):
         for order in self:
@@ -345,6 +373,7 @@ class AfterSalesServiceOrder(models.Model):
     @api.depends(
         "repair_ids.move_ids.state",
         "repair_ids.move_ids.quantity",
+        "repair_ids.move_ids.returned_move_ids.state",
         "labor_line_ids.cost",
         "transport_cost",
         "coverage",
@@ -370,13 +399,16 @@ class AfterSalesServiceOrder(models.Model):
                     + order.transport_cost * (100.0 - order.expense_coverage) / 100.0
                 )
 
-    @api.depends("order_move_ids", "repair_ids.move_ids.state")
+    @api.depends("order_move_ids", "repair_ids.move_ids.state", "repair_ids.move_ids.returned_move_ids.state")
     def _compute_account_move_ids(self):
         for order in self:
-            # Parts are valued by stock moves; the order's own entries are labour.
-            order.labor_move_ids = order.order_move_ids.filtered(lambda m: not m.stock_move_id)
-            parts_moves = order.repair_ids.move_ids.stock_valuation_layer_ids.account_move_id
-            order.account_move_ids = order.order_move_ids | parts_moves
+            moves = order.order_move_ids
+            # Valuation entries carry their stock move; invoices and bills their type.
+            order.cost_move_ids = moves.filtered(lambda m: m.move_type == "entry" and not m.stock_move_id)
+            order.bill_ids = moves.filtered(lambda m: m.move_type in ("in_invoice", "in_refund"))
+            order.bill_count = len(order.bill_ids)
+            parts_moves = self.env["stock.move"].union(*(move for move, _sign in order._get_parts_moves()))
+            order.account_move_ids = moves | parts_moves.stock_valuation_layer_ids.account_move_id
             order.account_move_count = len(order.account_move_ids)
 
     @api.depends("company_id")
@@ -385,22 +417,31 @@ class AfterSalesServiceOrder(models.Model):
             if not order.analytic_distribution:
                 order.analytic_distribution = order.company_id.after_sales_analytic_distribution or False
 
+    def _get_parts_moves(self):
+        """The parts the orders' repairs consumed (sign 1) and those returned
+        to stock since (sign -1), done moves only."""
+        consumed = self.repair_ids.move_ids.filtered(
+            lambda m: m.state == "done" and m.repair_line_type == "add"
+        )
+        returned = consumed.returned_move_ids.filtered(lambda m: m.state == "done")
+        return [(move, 1) for move in consumed] + [(move, -1) for move in returned]
+
     def _get_parts_costs(self):
-        """Cost of the parts consumed by each order's repairs, by order id.
+        """Cost of the parts consumed by each order's repairs (less the parts
+        returned to stock), by order id.
 
         Valued moves count at their valuation (FIFO, average); others, such as
         manually valued categories, at the product's cost.
         """
-        moves = self.repair_ids.move_ids.filtered(lambda m: m.state == "done" and m.repair_line_type == "add")
-        costs = {}
-        for move in moves:
+        costs = defaultdict(float)
+        for move, sign in self._get_parts_moves():
             layers = move.stock_valuation_layer_ids
             if layers:
                 cost = -sum(layers.mapped("value"))
             else:
-                cost = move.product_id.standard_price * move.product_qty
-            order_id = move.repair_id.service_order_id.id
-            costs[order_id] = costs.get(order_id, 0.0) + cost
+                cost = sign * move.product_id.standard_price * move.product_qty
+            origin = move if sign > 0 else move.origin_returned_move_id
+            costs[origin.repair_id.service_order_id.id] += cost
         return costs
 
     @api.onchange("lot_id")
@@ -564,7 +605,7 @@ class AfterSalesServiceOrder(models.Model):
         # Post first: a refused posting (lock date, missing account) leaves
         # the order, its repair and its stock as they were.
         self._check_posting_date()
-        self._post_labor_entries()
+        self._post_cost_entries()
         self.write({"state": "done", "date_done": fields.Datetime.now()})
 
     def _check_posting_date(self):
@@ -588,80 +629,151 @@ class AfterSalesServiceOrder(models.Model):
                     )
                 )
 
-    def _post_labor_entries(self):
-        """One entry per order for the labour the company bears: warranty
-        labour (or goodwill) expense against labour absorption."""
+    def _post_cost_entries(self):
+        """Post what the company bears beyond the parts' valuation: labour
+        (warranty labour or goodwill expense against labour absorption) and,
+        under goodwill, its share of the parts moved to goodwill expense.
+
+        Each order's entries are brought to what its figures call for: the
+        first call posts one entry, a call with nothing changed posts nothing,
+        a later change (labour added, parts returned) posts the difference.
+        """
         vals_list = []
         for order in self:
-            if order.coverage == "paid" or order._live_labor_moves():
-                continue
-            share = order.labor_coverage if order.coverage == "warranty" else order.goodwill_share
-            amount = order.currency_id.round(order.labor_cost * share / 100.0)
-            if order.currency_id.is_zero(amount):
-                continue
-            vals_list.append(order._prepare_labor_move_vals(amount))
+            targets, labels = order._get_cost_targets()
+            posted = order._get_posted_cost_balances()
+            currency = order.currency_id
+            lines = [
+                (account, currency.round(targets.get(account, 0.0) - posted.get(account, 0.0)))
+                for account in targets.keys() | posted.keys()
+            ]
+            lines = [(account, amount) for account, amount in lines if not currency.is_zero(amount)]
+            if lines:
+                vals_list.append(order._prepare_cost_move_vals(sorted(lines, key=lambda x: -x[1]), labels))
         if vals_list:
             # sudo: technicians finish orders; they do not post journal entries
             # themselves. The entry is built here from the order's own figures.
             moves = self.env["account.move"].sudo().create(vals_list)
             moves.action_post()
 
-    def _prepare_labor_move_vals(self, amount):
+    def _adjust_cost_entries(self):
+        """Labour recorded, changed or removed after an order is done: post the difference."""
+        done = self.filtered(lambda o: o.state == "done")
+        if done:
+            done._check_posting_date()
+            done._post_cost_entries()
+
+    def _get_cost_targets(self):
+        """Balances the order's cost entries should add up to, by account,
+        and the label of each account's line."""
         self.ensure_one()
+        targets = defaultdict(float)
+        labels = {}
+        if self.state == "cancel" or self.coverage == "paid":
+            return targets, labels
         company = self.company_id
         if self.coverage == "warranty":
+            share = self.labor_coverage
             expense = (
                 self.product_id.categ_id.with_company(company).after_sales_labor_expense_account_id
                 or company.after_sales_labor_expense_account_id
             )
-            label = self.env._("Warranty labour %(order)s", order=self.name)
+            labels[expense] = self.env._("Warranty labour %(order)s", order=self.name)
         else:
+            share = self.goodwill_share
             expense = company.after_sales_goodwill_expense_account_id
-            label = self.env._("Goodwill labour %(order)s", order=self.name)
+            labels[expense] = self.env._("Goodwill %(order)s", order=self.name)
         absorption = company.after_sales_labor_absorption_account_id
-        journal = company.after_sales_journal_id
-        if not (expense and absorption and journal):
+        if not (expense and absorption and company.after_sales_journal_id):
             raise UserError(
                 self.env._(
-                    "Set the service costs journal and the labour expense and absorption accounts "
-                    "in After-Sales settings before finishing %(order)s.",
+                    "Set the service costs journal and the labour expense, goodwill expense and "
+                    "absorption accounts in After-Sales settings before finishing %(order)s.",
                     order=self.name,
                 )
             )
+        labels[absorption] = self.env._("Labour absorbed %(order)s", order=self.name)
+        labour = self.currency_id.round(self.labor_cost * share / 100.0)
+        targets[expense] += labour
+        targets[absorption] -= labour
+        if self.coverage == "goodwill":
+            # The parts' cost lies where the valuation (or, in Anglo-Saxon
+            # accounting, the invoice) put it; the company's share moves on.
+            for account, cost in self._get_parts_cost_by_account().items():
+                amount = self.currency_id.round(cost * share / 100.0)
+                targets[expense] += amount
+                targets[account] -= amount
+                labels.setdefault(account, self.env._("Goodwill parts %(order)s", order=self.name))
+        return targets, labels
+
+    def _get_parts_cost_by_account(self):
+        """Valued cost of the order's parts (less returns) by the expense
+        account that carries it."""
+        self.ensure_one()
+        costs = defaultdict(float)
+        anglo_saxon = self.company_id.anglo_saxon_accounting
+        for move, sign in self._get_parts_moves():
+            layers = move.stock_valuation_layer_ids
+            if not layers.account_move_id:
+                continue  # manual valuation: nothing was posted
+            cost = -sum(layers.mapped("value"))
+            product = move.product_id.with_company(self.company_id)
+            accounts = product.product_tmpl_id.get_product_accounts()
+            if anglo_saxon:
+                account = accounts["expense"]
+            elif sign > 0:
+                account = self.env["account.account"].browse(move._get_dest_account(accounts))
+            else:
+                account = self.env["account.account"].browse(move._get_src_account(accounts))
+            costs[account] += cost
+        return costs
+
+    def _get_posted_cost_balances(self):
+        balances = defaultdict(float)
+        for line in self.cost_move_ids.filtered(lambda m: m.state == "posted").line_ids:
+            balances[line.account_id] += line.balance
+        return balances
+
+    def _prepare_cost_move_vals(self, lines, labels):
+        self.ensure_one()
         partner = self.partner_id.commercial_partner_id
+        expense_types = ("expense", "expense_direct_cost", "expense_depreciation")
         return {
             "move_type": "entry",
-            "journal_id": journal.id,
+            "journal_id": self.company_id.after_sales_journal_id.id,
             "date": fields.Date.context_today(self),
             "ref": self.name,
-            "company_id": company.id,
+            "company_id": self.company_id.id,
             "after_sales_order_id": self.id,
             "line_ids": [
                 Command.create(
                     {
-                        "name": label,
-                        "account_id": expense.id,
+                        "name": labels.get(account) or self.name,
+                        "account_id": account.id,
                         "partner_id": partner.id,
-                        "debit": amount,
-                        "analytic_distribution": self.analytic_distribution or False,
+                        "balance": amount,
+                        # The cost side carries the order's analytic distribution.
+                        "analytic_distribution": (
+                            self.analytic_distribution
+                            if amount > 0 and account.account_type in expense_types
+                            else False
+                        ),
                     }
-                ),
-                Command.create(
-                    {"name": label, "account_id": absorption.id, "partner_id": partner.id, "credit": amount}
-                ),
+                )
+                for account, amount in lines
             ],
         }
 
-    def _live_labor_moves(self):
-        """Posted labour entries that no reversal cancels (none after a cancel)."""
-        return self.labor_move_ids.filtered(
+    def _live_cost_moves(self):
+        """Posted cost entries that no reversal cancels (none after a cancel)."""
+        return self.cost_move_ids.filtered(
             lambda m: m.state == "posted" and not m.reversed_entry_id and not m.reversal_move_ids
         )
 
-    def _reverse_labor_entries(self):
-        moves = self._live_labor_moves()
+    def _reverse_cost_entries(self):
+        moves = self._live_cost_moves()
         if moves:
-            # sudo: see _post_labor_entries.
+            # sudo: see _post_cost_entries.
             moves.sudo()._reverse_moves(
                 [
                     {
@@ -679,6 +791,56 @@ class AfterSalesServiceOrder(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id("account.action_account_moves_all")
         action["domain"] = [("move_id", "in", self.account_move_ids.ids)]
         action["context"] = {"create": False, "search_default_group_by_move": 1}
+        return action
+
+    def action_view_bills(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("account.action_move_in_invoice_type")
+        action["domain"] = [("id", "in", self.bill_ids.ids)]
+        action["context"] = {"default_move_type": "in_invoice", "default_after_sales_order_id": self.id}
+        return action
+
+    def action_create_transport_bill(self):
+        """A vendor bill for the courier or transport of this order."""
+        self.ensure_one()
+        if self.state == "cancel":
+            raise UserError(
+                self.env._("%(order)s is cancelled: bill its transport elsewhere.", order=self.name)
+            )
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Transport Bill"),
+            "res_model": "account.move",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "context": {
+                "default_move_type": "in_invoice",
+                "default_after_sales_order_id": self.id,
+                "default_ref": self.carrier_reference or self.name,
+                "default_company_id": self.company_id.id,
+            },
+        }
+
+    def action_create_invoice(self):
+        """Invoice the customer's share from the repair's quotation (paid and goodwill orders)."""
+        self._check_state(("done", "returned"), self.env._("Invoicing"))
+        sale_orders = self.sale_order_id
+        if not sale_orders:
+            raise UserError(self.env._("%(order)s has no quotation to invoice.", order=self[:1].name))
+        drafts = sale_orders.filtered(lambda so: so.state in ("draft", "sent"))
+        if drafts:
+            raise UserError(
+                self.env._(
+                    "Confirm quotation %(quotation)s with the customer before invoicing.",
+                    quotation=drafts[0].name,
+                )
+            )
+        invoices = sale_orders._create_invoices()
+        action = self.env["ir.actions.act_window"]._for_xml_id("account.action_move_out_invoice_type")
+        if len(invoices) == 1:
+            action.update(views=[(False, "form")], res_id=invoices.id)
+        else:
+            action["domain"] = [("id", "in", invoices.ids)]
         return action
 
     def action_return(self):
@@ -736,7 +898,7 @@ class AfterSalesServiceOrder(models.Model):
         """Cancel the order; a unit already received goes back to the customer,
         a loaner out comes back."""
         self._check_state(("draft", "confirmed", "received", "in_repair", "done"), self.env._("Cancelling"))
-        self._reverse_labor_entries()
+        self._reverse_cost_entries()
         for order in self:
             order.picking_ids.filtered(lambda p: p.state not in ("done", "cancel")).action_cancel()
             order.repair_ids.filtered(lambda r: r.state not in ("done", "cancel")).action_repair_cancel()

@@ -27,21 +27,91 @@ class StockMove(models.Model):
                 return account.id
         return super()._get_dest_account(accounts_data)
 
+    def _get_src_account(self, accounts_data):
+        # A part a service order consumed comes back onto the account its
+        # consumption was posted to: the cost is reversed where it lies.
+        consumed = self.origin_returned_move_id
+        if consumed.repair_id.service_order_id and consumed.location_dest_id == self.location_id:
+            return consumed._get_dest_account(accounts_data)
+        return super()._get_src_account(accounts_data)
+
+    def _after_sales_order(self):
+        """The service order whose repair consumed this part, or whose
+        consumed part this move returns."""
+        self.ensure_one()
+        return self.repair_id.service_order_id or self.origin_returned_move_id.repair_id.service_order_id
+
+    def _after_sales_returnable_qty(self):
+        """Quantity of a consumed part not returned to stock yet."""
+        self.ensure_one()
+        if self.state != "done":
+            return 0.0
+        returned = self.returned_move_ids.filtered(lambda m: m.state != "cancel")
+        return self.quantity - sum(
+            move.product_uom._compute_quantity(move.product_uom_qty, self.product_uom) for move in returned
+        )
+
+    def _after_sales_return_to_stock(self, quantity):
+        """Bring ``quantity`` of this consumed part back to the stock it left,
+        valued at its consumption cost (Odoo values returns at their origin)."""
+        self.ensure_one()
+        move = self.create(
+            {
+                "name": self.env._("Return of %(part)s", part=self.product_id.display_name),
+                "product_id": self.product_id.id,
+                "product_uom": self.product_uom.id,
+                "product_uom_qty": quantity,
+                "location_id": self.location_dest_id.id,
+                "location_dest_id": self.location_id.id,
+                "origin_returned_move_id": self.id,
+                "origin": self._after_sales_order().name,
+                "company_id": self.company_id.id,
+            }
+        )
+        move._action_confirm()
+        if self.product_id.tracking == "none":
+            move.quantity = quantity
+        else:
+            remaining = quantity
+            line_vals = []
+            for line in self.move_line_ids:
+                if remaining <= 0:
+                    break
+                taken = min(line.quantity, remaining)
+                remaining -= taken
+                line_vals.append(
+                    {
+                        "move_id": move.id,
+                        "product_id": move.product_id.id,
+                        "product_uom_id": line.product_uom_id.id,
+                        "lot_id": line.lot_id.id,
+                        "quantity": taken,
+                        "location_id": move.location_id.id,
+                        "location_dest_id": move.location_dest_id.id,
+                    }
+                )
+            self.env["stock.move.line"].create(line_vals)
+        move.picked = True
+        move._action_done()
+        return move
+
     def _prepare_account_move_vals(
         self, credit_account_id, debit_account_id, journal_id, qty, description, svl_id, cost
     ):
         vals = super()._prepare_account_move_vals(
             credit_account_id, debit_account_id, journal_id, qty, description, svl_id, cost
         )
-        order = self.repair_id.service_order_id
+        order = self._after_sales_order()
         if order:
             # The parts' valuation entry belongs to the service order, and its
-            # expense line to the order's analytic distribution.
+            # expense line (credited when the part comes back) to the order's
+            # analytic distribution.
             vals["after_sales_order_id"] = order.id
+            expense_account_id = credit_account_id if self.origin_returned_move_id else debit_account_id
             if order.analytic_distribution:
                 for command in vals["line_ids"]:
                     line_vals = command[2]
-                    if line_vals.get("account_id") == debit_account_id:
+                    if line_vals.get("account_id") == expense_account_id:
                         line_vals["analytic_distribution"] = order.analytic_distribution
         return vals
 

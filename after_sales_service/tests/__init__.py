@@ -6,6 +6,7 @@ from . import (
     test_service_order_guards,
     test_service_order_queries,
     test_service_order_tour,
+    test_service_postings,
     test_warranty_access,
     test_warranty_delivery,
     test_warranty_extension,

@@ -150,7 +150,7 @@ class TestServiceAccounting(ServiceAccountingCommon):
         self.assertEqual(self._balance(company.after_sales_parts_expense_account_id, order), 50.0)
         self.assertEqual(self._balance(self.company_data["default_account_stock_valuation"], order), -50.0)
         # Labour: one entry, 1.5 h x 40.
-        labour = order.labor_move_ids
+        labour = order.cost_move_ids
         self.assertEqual(len(labour), 1)
         self.assertEqual(labour.journal_id, company.after_sales_journal_id)
         self.assertEqual(labour.state, "posted")
@@ -162,8 +162,8 @@ class TestServiceAccounting(ServiceAccountingCommon):
         self.assertEqual(order.parts_cost, 50.0)
         self.assertEqual(order.account_move_count, 2)
         # Posting again changes nothing.
-        order._post_labor_entries()
-        self.assertEqual(len(order.labor_move_ids), 1)
+        order._post_cost_entries()
+        self.assertEqual(len(order.cost_move_ids), 1)
         # The parts' valuation entry belongs to the order too, its expense line
         # to the order's analytic distribution.
         parts_line = self.env["account.move.line"].search(
@@ -217,7 +217,7 @@ class TestServiceAccounting(ServiceAccountingCommon):
         self._repair(order, parts=0, hours=2.0)
         self._end(order)
         self.assertEqual(order.coverage, "paid")
-        self.assertFalse(order.labor_move_ids)
+        self.assertFalse(order.cost_move_ids)
 
     def test_cancel_done_order_reverses_labour(self):
         order = self._order(self._unit("ACC-CANCEL"))
@@ -225,11 +225,11 @@ class TestServiceAccounting(ServiceAccountingCommon):
         self._end(order)
         self.assertEqual(self._balance(self.company.after_sales_labor_expense_account_id, order), 40.0)
         order.action_cancel()
-        self.assertEqual(len(order.labor_move_ids), 2)
+        self.assertEqual(len(order.cost_move_ids), 2)
         self.assertEqual(self._balance(self.company.after_sales_labor_expense_account_id, order), 0.0)
         self.assertEqual(self._balance(self.company.after_sales_labor_absorption_account_id, order), 0.0)
-        order._reverse_labor_entries()  # twice: nothing more
-        self.assertEqual(len(order.labor_move_ids), 2)
+        order._reverse_cost_entries()  # twice: nothing more
+        self.assertEqual(len(order.cost_move_ids), 2)
 
     def test_lock_date_refuses_and_keeps_order(self):
         order = self._order(self._unit("ACC-LOCK"))
@@ -240,7 +240,7 @@ class TestServiceAccounting(ServiceAccountingCommon):
         self.assertIn("is locked", str(catcher.exception))
         self.assertEqual(order.state, "in_repair")
         self.assertEqual(order.repair_ids.state, "under_repair")
-        self.assertFalse(order.labor_move_ids)
+        self.assertFalse(order.cost_move_ids)
 
     def test_missing_configuration_is_a_clear_error(self):
         order = self._order(self._unit("ACC-NOCONF"))
@@ -257,14 +257,14 @@ class TestServiceAccounting(ServiceAccountingCommon):
         order.repair_ids.action_assign()
         order.with_user(self.technician).repair_ids.action_repair_end()
         self.assertEqual(order.state, "done")
-        self.assertEqual(order.labor_move_ids.state, "posted")
+        self.assertEqual(order.cost_move_ids.state, "posted")
         with self.assertRaises(AccessError):
             self.env["account.move"].with_user(self.technician).create(
                 {"move_type": "entry", "journal_id": self.company.after_sales_journal_id.id}
             )
         # The accountant reads the order and its entries, and changes nothing.
         as_accountant = order.with_user(self.accountant)
-        self.assertEqual(as_accountant.account_move_ids, order.labor_move_ids)
+        self.assertEqual(as_accountant.account_move_ids, order.cost_move_ids)
         with self.assertRaises(AccessError):
             as_accountant.write({"transport_cost": 1.0})
 
@@ -273,10 +273,10 @@ class TestServiceAccounting(ServiceAccountingCommon):
         self._repair(order, parts=0, hours=1.0)
         self.env.flush_all()
         self.env.invalidate_all()
-        with self.assertQueryCount(83):
-            order._post_labor_entries()
+        with self.assertQueryCount(82):
+            order._post_cost_entries()
             self.env.flush_all()
-        self.assertEqual(len(order.labor_move_ids), 1)
+        self.assertEqual(len(order.cost_move_ids), 1)
 
     def test_settings_list_missing_accounts(self):
         company = self.company

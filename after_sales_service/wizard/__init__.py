@@ -1,1 +1,1 @@
-from . import add_part
+from . import add_part, return_part
