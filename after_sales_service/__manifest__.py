@@ -36,6 +36,7 @@
         "views/menus.xml",
         "views/service_cost_views.xml",
         "views/account_move_views.xml",
+        "views/warranty_provision_views.xml",
     ],
     "demo": [
         "demo/after_sales_demo.xml",

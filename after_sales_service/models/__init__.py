@@ -18,5 +18,6 @@ from . import (
     stock_warehouse,
     supplier_claim,
     warranty,
+    warranty_provision,
     warranty_term,
 )

@@ -44,6 +44,22 @@ class ResCompany(models.Model):
         "its sales price what a paid hour is invoiced.",
     )
 
+    after_sales_provision_percent = fields.Float(
+        string="Provision: Percent of Sales",
+        default=2.0,
+        help="Warranty provision of product categories without cost history: this percent of the "
+        "sales value of the units still covered.",
+    )
+    after_sales_provision_history_months = fields.Integer(
+        string="Provision: History (months)",
+        default=12,
+        help="Warranty costs of these last months give the expected cost per unit and month.",
+    )
+    after_sales_provision_auto = fields.Boolean(
+        string="Post the Provision Monthly",
+        help="A scheduled action posts the warranty provision of each month just ended.",
+    )
+
     def _after_sales_consumption_location(self):
         """The company's Warranty consumption location, created when missing."""
         self.ensure_one()

@@ -23,6 +23,15 @@ class ResConfigSettings(models.TransientModel):
     after_sales_analytic_distribution = fields.Json(
         related="company_id.after_sales_analytic_distribution", readonly=False
     )
+    after_sales_provision_percent = fields.Float(
+        related="company_id.after_sales_provision_percent", readonly=False
+    )
+    after_sales_provision_history_months = fields.Integer(
+        related="company_id.after_sales_provision_history_months", readonly=False
+    )
+    after_sales_provision_auto = fields.Boolean(
+        related="company_id.after_sales_provision_auto", readonly=False
+    )
     after_sales_missing_accounts = fields.Char(compute="_compute_after_sales_missing_accounts")
 
     @api.depends("company_id", *(f"company_id.{name}" for name in AFTER_SALES_ACCOUNTS))

@@ -10,6 +10,7 @@ from . import (
     test_warranty_access,
     test_warranty_delivery,
     test_warranty_extension,
+    test_warranty_provision,
     test_warranty_registration,
     test_warranty_report,
     test_warranty_term,

@@ -1,0 +1,168 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo import fields
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import tagged
+
+from .test_service_accounting import ServiceAccountingCommon
+
+DAYS_PER_MONTH = 365.25 / 12
+
+
+@tagged("post_install", "-at_install")
+class TestWarrantyProvision(ServiceAccountingCommon):
+    """Period-end provision for the warranties still running."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.machines = cls.env["product.category"].create({"name": "Espresso machines"})
+        cls.unit.categ_id = cls.machines
+        cls.unit.list_price = 1000.0
+        cls.today = fields.Date.today()
+        cls.Provision = cls.env["after_sales.warranty.provision"]
+        cls.provision_account = cls.company.after_sales_provision_account_id
+        cls.provision_expense = cls.company.after_sales_provision_expense_account_id
+
+    def _register(self, name, date_start):
+        lot = self.env["stock.lot"].create(
+            {"name": name, "product_id": self.unit.id, "company_id": self.company.id}
+        )
+        return self.env["after_sales.warranty"].create(
+            {
+                "partner_id": self.customer.id,
+                "product_id": self.unit.id,
+                "lot_id": lot.id,
+                "date_start": date_start,
+            }
+        )
+
+    def _provision(self, **vals):
+        return self.Provision.create({"date": self.today, "history_months": 12, "sales_percent": 2.0, **vals})
+
+    def test_percent_of_sales_without_history(self):
+        self._register("PROV-P1", self.today)
+        self._register("PROV-P2", self.today)
+        provision = self._provision()
+        provision.action_compute()
+        line = provision.line_ids
+        self.assertEqual(line.categ_id, self.machines)
+        self.assertEqual((line.basis, line.units), ("percent", 2.0))
+        # Two units sold at their list price of 1000, their whole coverage left.
+        self.assertAlmostEqual(line.sales_value, 2000.0, places=2)
+        self.assertEqual(line.amount, 40.0)
+        self.assertEqual(provision.amount_adjustment, 40.0)
+        provision.action_post()
+        self.assertEqual(provision.state, "posted")
+        move = provision.move_id
+        self.assertEqual(
+            (move.state, move.date, move.journal_id),
+            ("posted", self.today, self.company.after_sales_journal_id),
+        )
+        self.assertEqual(self._balance(self.provision_expense), 40.0)
+        self.assertEqual(self._balance(self.provision_account), -40.0)
+
+    def _expected(self, cost, registrations):
+        """Cost per unit-day over the window, times the days of coverage left."""
+        window_start = self.today - relativedelta(months=12) + relativedelta(days=1)
+        exposure = sum((self.today - max(w.date_start, window_start)).days + 1 for w in registrations)
+        remaining = sum((w.date_end - self.today).days + 1 for w in registrations)
+        return exposure, remaining, round(cost / exposure * remaining, 2)
+
+    def test_cost_history_and_release(self):
+        half_year_ago = self.today - relativedelta(months=6)
+        registrations = [self._register(f"PROV-H{i}", half_year_ago) for i in range(2)]
+        registrations.append(self._register("PROV-H2", self.today))
+        # One warranty repair in the window: 2 pumps (50) and 1 h of labour (40).
+        order = self._order(registrations[0].lot_id)
+        self._repair(order, parts=2, hours=1.0)
+        self._end(order)
+        provision = self._provision()
+        provision.action_compute()
+        line = provision.line_ids
+        self.assertEqual((line.basis, line.units), ("history", 3.0))
+        self.assertEqual(line.history_cost, 90.0)
+        exposure, remaining, expected = self._expected(90.0, registrations)
+        self.assertAlmostEqual(line.history_unit_months, exposure / DAYS_PER_MONTH, places=1)
+        self.assertAlmostEqual(line.unit_months, remaining / DAYS_PER_MONTH, places=1)
+        self.assertAlmostEqual(line.amount, expected, places=2)
+        provision.action_post()
+        self.assertEqual(self._balance(self.provision_account), -expected)
+        self.assertEqual(self._balance(self.provision_expense), expected)
+        # The new unit's registration voided: the next computation releases provision.
+        registrations[2].void_reason = "Returned to the factory"
+        registrations[2].action_void()
+        release = self._provision()
+        release.action_post()
+        self.assertEqual(release.amount_booked, expected)
+        self.assertAlmostEqual(release.amount_required, self._expected(90.0, registrations[:2])[2], places=2)
+        self.assertLess(release.amount_adjustment, 0.0)
+        release_line = release.move_id.line_ids.filtered(
+            lambda line: line.account_id == self.provision_account
+        )
+        self.assertEqual(release_line.balance, -release.amount_adjustment)
+        self.assertEqual(self._balance(self.provision_account), -release.amount_required)
+        # Nothing changed: a third run posts no entry.
+        same = self._provision()
+        same.action_post()
+        self.assertEqual(same.state, "posted")
+        self.assertFalse(same.move_id)
+
+    def test_guards(self):
+        self._register("PROV-G1", self.today)
+        provision = self._provision()
+        provision.action_compute()
+        self.company.fiscalyear_lock_date = self.today
+        with self.assertRaises(UserError) as catcher:
+            provision.action_post()
+        self.assertIn("is locked", str(catcher.exception))
+        self.assertEqual(provision.state, "draft")
+        self.assertFalse(provision.move_id)
+        self.company.fiscalyear_lock_date = False
+        self.company.after_sales_provision_account_id = False
+        with self.assertRaises(UserError) as catcher:
+            provision.action_post()
+        self.assertIn("warranty provision accounts", str(catcher.exception))
+        self.company.after_sales_provision_account_id = self.provision_account
+        provision.action_post()
+        with self.assertRaises(UserError):
+            provision.unlink()
+        with self.assertRaises(UserError):
+            provision.date = self.today - relativedelta(days=1)
+        earlier = self._provision(date=self.today - relativedelta(months=1))
+        with self.assertRaises(UserError) as catcher:
+            earlier.action_post()
+        self.assertIn("date order", str(catcher.exception))
+        with self.assertRaises(UserError):
+            self._provision(history_months=0)
+
+    def test_access(self):
+        self._register("PROV-A1", self.today)
+        manager = self.env["res.users"].create(
+            {
+                "name": "Service manager",
+                "login": "prov_manager",
+                "groups_id": [(6, 0, [self.env.ref("after_sales_service.group_after_sales_manager").id])],
+                "company_id": self.company.id,
+                "company_ids": [(6, 0, self.company.ids)],
+            }
+        )
+        with self.assertRaises(AccessError):
+            self.Provision.with_user(manager).create({"date": self.today})
+        provision = self.Provision.with_user(self.accountant).create({"date": self.today})
+        provision.action_compute()
+        provision.action_post()
+        self.assertEqual(provision.move_id.state, "posted")
+        self.assertEqual(self.Provision.with_user(manager).browse(provision.id).amount_required, 20.0)
+
+    def test_scheduled_action_posts_last_month_once(self):
+        self._register("PROV-C1", self.today - relativedelta(months=2))
+        self.company.after_sales_provision_auto = True
+        self.Provision._cron_post_provisions()
+        posted = self.Provision.search([("company_id", "=", self.company.id)])
+        self.assertEqual(len(posted), 1)
+        self.assertEqual(posted.date, self.today + relativedelta(day=1, days=-1))
+        self.assertEqual(posted.state, "posted")
+        self.assertTrue(posted.move_id)
+        self.Provision._cron_post_provisions()
+        self.assertEqual(self.Provision.search_count([("company_id", "=", self.company.id)]), 1)
