@@ -17,6 +17,15 @@ class AccountMove(models.Model):
         "its lines go to the transport expense account when the order is under warranty or goodwill.",
     )
 
+    after_sales_claim_id = fields.Many2one(
+        "after_sales.supplier.claim",
+        string="Supplier Claim",
+        index="btree_not_null",
+        readonly=True,
+        copy=False,
+        help="The supplier warranty claim this credit note settles.",
+    )
+
     def write(self, vals):
         if "after_sales_order_id" in vals:
             fixed = self.filtered(lambda m: m.move_type in BILL_TYPES and m.state != "draft")
@@ -89,6 +98,33 @@ class AccountMoveLine(models.Model):
     after_sales_coverage = fields.Selection(
         related="move_id.after_sales_order_id.coverage", store=True, string="Service Coverage"
     )
+    after_sales_claim_id = fields.Many2one(
+        related="move_id.after_sales_claim_id", store=True, index="btree_not_null", string="Supplier Claim"
+    )
+    after_sales_product_id = fields.Many2one(
+        "product.product",
+        string="Serviced Product",
+        compute="_compute_after_sales_product_id",
+        store=True,
+        help="The product of the service order (or of the supplier claim) the item belongs to.",
+    )
+    after_sales_categ_id = fields.Many2one(
+        "product.category",
+        string="Serviced Product Category",
+        related="after_sales_product_id.categ_id",
+        store=True,
+    )
+
+    @api.depends("move_id.after_sales_order_id.product_id", "move_id.after_sales_claim_id.product_id")
+    def _compute_after_sales_product_id(self):
+        for line in self:
+            move = line.move_id
+            claim = move.after_sales_claim_id
+            line.after_sales_product_id = (
+                move.after_sales_order_id.product_id
+                or claim.service_order_ids[:1].product_id
+                or claim.product_id
+            )
 
     def _compute_account_id(self):
         super()._compute_account_id()
@@ -143,7 +179,13 @@ class AccountMoveLine(models.Model):
     def _auto_init(self):
         # Lines that exist before the addon belong to no service order: create
         # the columns empty instead of recomputing every journal item.
-        for column, column_type in (("after_sales_order_id", "int4"), ("after_sales_coverage", "varchar")):
+        for column, column_type in (
+            ("after_sales_order_id", "int4"),
+            ("after_sales_coverage", "varchar"),
+            ("after_sales_claim_id", "int4"),
+            ("after_sales_product_id", "int4"),
+            ("after_sales_categ_id", "int4"),
+        ):
             if not column_exists(self.env.cr, "account_move_line", column):
                 create_column(self.env.cr, "account_move_line", column, column_type)
         return super()._auto_init()

@@ -105,6 +105,7 @@ class AfterSalesSupplierClaim(models.Model):
                     "company_id": claim.company_id.id,
                     "ref": claim.name,
                     "invoice_origin": claim.name,
+                    "after_sales_claim_id": claim.id,
                     "invoice_line_ids": [
                         Command.create(
                             {

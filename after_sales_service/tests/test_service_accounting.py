@@ -187,6 +187,15 @@ class TestServiceAccounting(ServiceAccountingCommon):
             ["balance:sum"],
         )
         self.assertEqual(groups, [("warranty", 110.0)])
+        by_category = self.env["account.move.line"]._read_group(
+            [
+                ("after_sales_order_id", "=", order.id),
+                ("account_id", "=", company.after_sales_parts_expense_account_id.id),
+            ],
+            ["after_sales_categ_id"],
+            ["balance:sum"],
+        )
+        self.assertEqual(by_category, [(self.unit.categ_id, 50.0)])
 
     def test_category_overrides_parts_expense(self):
         own = self.env["account.account"].create(
@@ -329,6 +338,18 @@ class TestSupplierClaim(ServiceAccountingCommon):
             lambda line: line.account_id == self.company.after_sales_recovery_account_id
         )
         self.assertEqual(sum(recovery_lines.mapped("balance")), -50.0)
+        # In the service cost analysis: recovered, on the claimed order's product.
+        action = self.env.ref("after_sales_service.after_sales_cost_action")
+        recovered = self.env["account.move.line"].search(
+            [
+                *ast.literal_eval(action.domain),
+                ("after_sales_claim_id", "=", claim.id),
+                ("display_type", "=", "product"),
+            ]
+        )
+        self.assertEqual(recovered.account_id, self.company.after_sales_recovery_account_id)
+        self.assertEqual(recovered.after_sales_product_id, self.unit)
+        self.assertEqual(recovered.after_sales_categ_id, self.unit.categ_id)
 
     def test_claim_guards(self):
         vendor = self.env["res.partner"].create({"name": "Other Maker"})
