@@ -147,11 +147,22 @@ class AccountMoveLine(models.Model):
     def _compute_analytic_distribution(self):
         super()._compute_analytic_distribution()
         for line in self:
-            if line._after_sales_bill_order():
-                # sudo: the accountant entering the bill may not read orders' analytics.
-                distribution = line._after_sales_bill_order().sudo().analytic_distribution
-                if distribution:
-                    line.analytic_distribution = distribution
+            order = line._after_sales_bill_order() or line._after_sales_cogs_order()
+            # sudo: the accountant entering the bill may not read orders' analytics.
+            distribution = order.sudo().analytic_distribution
+            if distribution:
+                line.analytic_distribution = distribution
+
+    def _after_sales_cogs_order(self):
+        """The service order of an invoice's cost of goods expense line: the
+        cost of the parts a paid or goodwill order sold."""
+        self.ensure_one()
+        if self.display_type != "cogs" or self.account_id.account_type not in (
+            "expense",
+            "expense_direct_cost",
+        ):
+            return self.env["after_sales.service.order"]
+        return self.move_id.after_sales_order_id
 
     def _after_sales_bill_order(self):
         """The service order of a vendor bill's product line, if any."""

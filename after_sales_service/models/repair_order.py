@@ -24,6 +24,13 @@ class RepairOrder(models.Model):
         orders.labor_line_ids._sync_sale_lines()
         discount = {order: order._get_goodwill_discount() for order in orders}
         for repair in self.filtered("service_order_id"):
-            if discount[repair.service_order_id]:
-                repair.sale_order_id.order_line.discount = discount[repair.service_order_id]
+            order = repair.service_order_id
+            values = {}
+            if discount[order]:
+                values["discount"] = discount[order]
+            if order.analytic_distribution:
+                # Revenue and cost of goods of the order land on its analytics.
+                values["analytic_distribution"] = order.analytic_distribution
+            if values:
+                repair.sale_order_id.order_line.write(values)
         return res

@@ -106,5 +106,6 @@ class AfterSalesServiceLabor(models.Model):
                         "order_id": sale_order.id,
                         "product_id": line.product_id.id,
                         "discount": line.order_id._get_goodwill_discount(),
+                        "analytic_distribution": line.order_id.analytic_distribution or False,
                     }
                 )

@@ -738,6 +738,7 @@ class AfterSalesServiceOrder(models.Model):
         self.ensure_one()
         partner = self.partner_id.commercial_partner_id
         expense_types = ("expense", "expense_direct_cost", "expense_depreciation")
+        absorption = self.company_id.after_sales_labor_absorption_account_id
         return {
             "move_type": "entry",
             "journal_id": self.company_id.after_sales_journal_id.id,
@@ -752,10 +753,11 @@ class AfterSalesServiceOrder(models.Model):
                         "account_id": account.id,
                         "partner_id": partner.id,
                         "balance": amount,
-                        # The cost side carries the order's analytic distribution.
+                        # Costs carry the order's analytic distribution (the
+                        # labour absorbed is the workshop's, not the order's).
                         "analytic_distribution": (
                             self.analytic_distribution
-                            if amount > 0 and account.account_type in expense_types
+                            if account.account_type in expense_types and account != absorption
                             else False
                         ),
                     }

@@ -108,7 +108,13 @@ class StockMove(models.Model):
             # analytic distribution.
             vals["after_sales_order_id"] = order.id
             expense_account_id = credit_account_id if self.origin_returned_move_id else debit_account_id
-            if order.analytic_distribution:
+            expense_account = self.env["account.account"].browse(expense_account_id)
+            # Parts sold (paid, goodwill) reach an expense account with the
+            # invoice; their stock output account carries no analytics.
+            if order.analytic_distribution and expense_account.account_type in (
+                "expense",
+                "expense_direct_cost",
+            ):
                 for command in vals["line_ids"]:
                     line_vals = command[2]
                     if line_vals.get("account_id") == expense_account_id:

@@ -56,7 +56,10 @@ class TestServicePostings(ServiceAccountingCommon):
 
     def test_goodwill_half_parts_labour_and_customer_invoice(self):
         self.company.anglo_saxon_accounting = True
-        order = self._order(self._unit("GW-50", covered=False))
+        plan = self.env["account.analytic.plan"].create({"name": "Service"})
+        analytic = self.env["account.analytic.account"].create({"name": "Goodwill", "plan_id": plan.id})
+        distribution = {str(analytic.id): 100.0}
+        order = self._order(self._unit("GW-50", covered=False), analytic_distribution=distribution)
         order.write({"coverage": "goodwill", "goodwill_share": 50.0})
         self._repair(order, parts=2, hours=1.5)
         quotation = self._quote(order)
@@ -79,6 +82,26 @@ class TestServicePostings(ServiceAccountingCommon):
         self.assertEqual(self._balance(self.valuation, order), -50.0)
         order._post_cost_entries()  # a second click posts nothing
         self.assertEqual(len(order.cost_move_ids), 1)
+        # Analytics: revenue, cost of goods and goodwill on the order's
+        # distribution; stock accounts and labour absorbed without.
+        lines = self.env["account.move.line"].search([("move_id", "in", order.account_move_ids.ids)])
+        with_analytics = lines.filtered("analytic_distribution")
+        self.assertEqual(
+            set(with_analytics.mapped(lambda line: str(line.analytic_distribution))), {str(distribution)}
+        )
+        self.assertEqual(
+            set(with_analytics.account_id.mapped("account_type")),
+            {"income", "expense"},
+        )
+        analytic_total = sum(
+            self.env["account.analytic.line"]
+            .search(
+                [(plan._column_name(), "=", analytic.id), ("general_account_id.account_type", "!=", "income")]
+            )
+            .mapped("amount")
+        )
+        # The order costs the company: parts 50 + half the labour (30).
+        self.assertEqual(analytic_total, -80.0)
 
     def test_goodwill_parts_continental(self):
         self.company.anglo_saxon_accounting = False
