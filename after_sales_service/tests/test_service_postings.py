@@ -1,5 +1,5 @@
 from odoo import Command, fields
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
 from .test_service_accounting import ServiceAccountingCommon
@@ -314,3 +314,46 @@ class TestServicePostings(ServiceAccountingCommon):
         self.assertEqual(self._balance(labour_expense, order), 0.0)
         order._post_cost_entries()
         self.assertEqual(self._balance(labour_expense, order), 0.0)
+
+    def test_roles(self):
+        """Technicians return parts and record late labour; accountants bill
+        transport for an order they cannot change."""
+        order = self._order(self._unit("ROLE-1"))
+        self._repair(order, parts=2, hours=1.0)
+        self._end(order)
+        as_technician = order.with_user(self.technician)
+        self.return_wizard.with_user(self.technician).create(
+            {"order_id": order.id, "move_id": order.repair_ids.move_ids.id, "quantity": 1.0}
+        ).action_return()
+        self.env["after_sales.service.labor"].with_user(self.technician).create(
+            {"order_id": order.id, "name": "Final check", "hours": 0.5}
+        )
+        self.assertEqual(as_technician.parts_cost, 25.0)
+        self.assertEqual(self._balance(self.company.after_sales_parts_expense_account_id, order), 25.0)
+        self.assertEqual(self._balance(self.company.after_sales_labor_expense_account_id, order), 60.0)
+        with self.assertRaises(AccessError):
+            self.env["account.move"].with_user(self.technician).create(
+                {"move_type": "in_invoice", "partner_id": self.customer.id, "after_sales_order_id": order.id}
+            )
+        action = order.with_user(self.accountant).action_create_transport_bill()
+        bill = (
+            self.env["account.move"]
+            .with_user(self.accountant)
+            .with_context(**action["context"])
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "invoice_date": fields.Date.today(),
+                    "invoice_line_ids": [
+                        Command.create({"name": "Courier", "price_unit": 12.0, "tax_ids": []})
+                    ],
+                }
+            )
+        )
+        bill.action_post()
+        self.assertEqual(
+            bill.invoice_line_ids.account_id, self.company.after_sales_transport_expense_account_id
+        )
+        self.assertEqual(order.transport_cost, 12.0)
+        with self.assertRaises(AccessError):
+            order.with_user(self.accountant).write({"symptom": "changed"})
