@@ -1,3 +1,8 @@
+# isort: off
+# First: service orders and supplier claims inherit it.
+from . import state_guard
+
+# isort: on
 from . import (
     account_move,
     ir_sequence,

@@ -85,8 +85,9 @@ class AccountMove(models.Model):
         for invoice in invoices:
             for line in invoice.invoice_line_ids.sale_line_ids:
                 dates[line.id] = min(dates.get(line.id, invoice.invoice_date), invoice.invoice_date)
-        for warranty in warranties:
-            warranty.write({"date_start": dates[warranty.sale_line_id.id], "awaiting_invoice": False})
+        # One write per invoice date (usually one for the whole batch).
+        for date, group in warranties.grouped(lambda w: dates[w.sale_line_id.id]).items():
+            group.write({"date_start": date, "awaiting_invoice": False})
 
 
 class AccountMoveLine(models.Model):
@@ -127,7 +128,7 @@ class AccountMoveLine(models.Model):
             )
 
     def _compute_account_id(self):
-        super()._compute_account_id()
+        res = super()._compute_account_id()
         for line in self:
             account = line._after_sales_transport_account()
             if account:
@@ -143,15 +144,17 @@ class AccountMoveLine(models.Model):
                         line.company_id
                     ).get_product_accounts(fiscal_pos=line.move_id.fiscal_position_id)
                     line.account_id = accounts["expense"] or line.account_id
+        return res
 
     def _compute_analytic_distribution(self):
-        super()._compute_analytic_distribution()
+        res = super()._compute_analytic_distribution()
         for line in self:
             order = line._after_sales_bill_order() or line._after_sales_cogs_order()
             # sudo: the accountant entering the bill may not read orders' analytics.
             distribution = order.sudo().analytic_distribution
             if distribution:
                 line.analytic_distribution = distribution
+        return res
 
     def _after_sales_cogs_order(self):
         """The service order of an invoice's cost of goods expense line: the

@@ -37,34 +37,38 @@ class SaleOrderLine(models.Model):
         return dates
 
     def _after_sales_create_extensions(self):
-        """Register the extension bought on each line for its serial number."""
+        """Register the extension bought on each line for its serial number.
+
+        One coverage query per batch; a serial extended twice in the same
+        batch gets its extensions one after the other.
+        """
         lines = self.filtered(lambda line: line.is_warranty_extension and not line.warranty_ids)
-        if not lines:
-            return
-        Warranty = self.env["after_sales.warranty"]
-        vals_list = []
-        for line in lines:
-            if not line.warranty_lot_id:
-                raise UserError(
-                    self.env._(
-                        "Set the serial number to extend on line %(line)s.",
-                        line=line.name,
-                    )
-                )
-            base = Warranty.sudo()._find_covering(lot=line.warranty_lot_id)
-            if not base:
-                raise UserError(
-                    self.env._(
-                        "Serial number %(serial)s has no warranty in force to extend.",
-                        serial=line.warranty_lot_id.name,
-                    )
-                )
-            # Extend the end of the chain: base, then any earlier extension.
-            last = base
-            while last.extension_ids.filtered(lambda w: w.registration_state == "confirmed"):
-                last = last.extension_ids.filtered(lambda w: w.registration_state == "confirmed").sorted(
-                    "date_end"
-                )[-1]
-            vals_list.append(last._prepare_extension_vals(line, line.product_id.warranty_term_id))
+        missing = lines.filtered(lambda line: not line.warranty_lot_id)
+        if missing:
+            raise UserError(
+                self.env._("Set the serial number to extend on line %(line)s.", line=missing[0].name)
+            )
         # sudo: salespeople sell extensions without After-Sales rights.
-        Warranty.sudo().with_context(mail_create_nosubscribe=True).create(vals_list)
+        Warranty = self.env["after_sales.warranty"].sudo().with_context(mail_create_nosubscribe=True)
+        today = fields.Date.context_today(self)
+        while lines:
+            batch = self.browse()
+            for line in lines:
+                if line.warranty_lot_id not in batch.warranty_lot_id:
+                    batch |= line
+            covering = Warranty._registrations_by_lot(batch.warranty_lot_id, today)
+            vals_list = []
+            for line in batch:
+                base = covering.get(line.warranty_lot_id.id, (Warranty.browse(), None))[0]
+                if not base:
+                    raise UserError(
+                        self.env._(
+                            "Serial number %(serial)s has no warranty in force to extend.",
+                            serial=line.warranty_lot_id.name,
+                        )
+                    )
+                vals_list.append(
+                    base._last_of_chain()._prepare_extension_vals(line, line.product_id.warranty_term_id)
+                )
+            Warranty.create(vals_list)
+            lines -= batch

@@ -10,7 +10,7 @@ OPEN_STATES = ("draft", "confirmed", "received", "in_repair")
 class AfterSalesServiceOrder(models.Model):
     _name = "after_sales.service.order"
     _description = "Service Order"
-    _inherit = ["mail.thread", "mail.activity.mixin", "analytic.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "analytic.mixin", "after_sales.state.guard"]
     _order = "priority desc, date_deadline, id desc"
     _check_company_auto = True
 
@@ -512,19 +512,6 @@ class AfterSalesServiceOrder(models.Model):
     def _check_manager(self, message):
         if not self.env.su and not self.env.user.has_group("after_sales_service.group_after_sales_manager"):
             raise AccessError(message)
-
-    def _check_state(self, allowed, action):
-        wrong = self.filtered(lambda o: o.state not in allowed)
-        if wrong:
-            states = dict(self._fields["state"]._description_selection(self.env))
-            raise UserError(
-                self.env._(
-                    "%(action)s is not possible for %(order)s in state %(state)s.",
-                    action=action,
-                    order=wrong[0].name,
-                    state=states[wrong[0].state],
-                )
-            )
 
     # Buttons ----------------------------------------------------------------
 

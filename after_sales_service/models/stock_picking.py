@@ -19,7 +19,8 @@ class StockPicking(models.Model):
         orders = self.service_order_id
         if orders:
             # Validating a service receipt in Inventory moves its order on.
-            orders.filtered(lambda o: o.receipt_picking_id in self)._on_receipt_done()
+            receipts = set(self.ids)
+            orders.filtered(lambda o: o.receipt_picking_id.id in receipts)._on_receipt_done()
         return res
 
     def _after_sales_validate(self):

@@ -5,7 +5,7 @@ from odoo.exceptions import UserError, ValidationError
 class AfterSalesSupplierClaim(models.Model):
     _name = "after_sales.supplier.claim"
     _description = "Supplier Warranty Claim"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "after_sales.state.guard"]
     _order = "date_claim desc, id desc"
     _check_company_auto = True
 
@@ -78,19 +78,15 @@ class AfterSalesSupplierClaim(models.Model):
         if any(claim.state != "draft" for claim in self):
             raise UserError(self.env._("Only draft supplier claims can be deleted."))
 
-    def _check_state(self, allowed):
-        if any(claim.state not in allowed for claim in self):
-            raise UserError(self.env._("This action is not possible in the claim's current state."))
-
     def action_send(self):
         """The claim was sent to the vendor."""
-        self._check_state(("draft",))
+        self._check_state(("draft",), self.env._("Sending"))
         self.state = "sent"
         return True
 
     def action_accept(self):
         """The vendor accepts: a draft vendor credit note on the supplier recovery account."""
-        self._check_state(("sent",))
+        self._check_state(("sent",), self.env._("Accepting"))
         vals_list = []
         for claim in self:
             account = claim.company_id.after_sales_recovery_account_id
@@ -132,7 +128,7 @@ class AfterSalesSupplierClaim(models.Model):
         return True
 
     def action_reject(self):
-        self._check_state(("sent",))
+        self._check_state(("sent",), self.env._("Rejecting"))
         if any(not (claim.rejection_reason or "").strip() for claim in self):
             raise UserError(self.env._("Give the vendor's reason for the rejection first."))
         self.state = "rejected"

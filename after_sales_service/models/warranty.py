@@ -699,6 +699,17 @@ class AfterSalesWarranty(models.Model):
 
     # Automatic registrations ---------------------------------------------------
 
+    def _last_of_chain(self):
+        """The registration an extension of this one starts after: the
+        latest confirmed extension of the chain, or this one."""
+        self.ensure_one()
+        last = self
+        while True:
+            extensions = last.extension_ids.filtered(lambda w: w.registration_state == "confirmed")
+            if not extensions:
+                return last
+            last = extensions.sorted("date_end")[-1]
+
     def _prepare_extension_vals(self, sale_line, term):
         self.ensure_one()
         return {

@@ -1,5 +1,6 @@
 from datetime import date
 
+from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
 
 from odoo import Command
@@ -78,3 +79,27 @@ class TestWarrantyExtension(AfterSalesCommon):
         )
         with self.assertRaisesMessage(UserError, "Set the serial number to extend"):
             order.action_confirm()
+
+    def test_two_extensions_of_one_serial_in_one_order_are_chained(self):
+        with freeze_time("2025-01-31"):
+            self._deliver(self.customer, self.product_serial, lots=self.lot)
+            order = self.env["sale.order"].create(
+                {
+                    "partner_id": self.customer.id,
+                    "order_line": [
+                        Command.create(
+                            {
+                                "product_id": self.extension.id,
+                                "product_uom_qty": 1,
+                                "warranty_lot_id": self.lot.id,
+                            }
+                        )
+                        for _i in range(2)
+                    ],
+                }
+            )
+            order.action_confirm()
+        first, second = order.order_line.warranty_ids.sorted("date_start")
+        self.assertEqual(first.date_start, date(2027, 2, 1))
+        self.assertEqual(second.parent_id, first)
+        self.assertEqual(second.date_start, first.date_end + relativedelta(days=1))
