@@ -23,6 +23,25 @@ class ProductCategory(models.Model):
         help="Overrides the company's warranty labour expense account for units of this category.",
     )
 
+    after_sales_analytic_distribution = fields.Json(
+        string="Service Analytic Distribution",
+        help="Analytic distribution of service orders for products of this category and of its "
+        "sub-categories, instead of the company's default.",
+    )
+    analytic_precision = fields.Integer(
+        store=False, default=lambda self: self.env["decimal.precision"].precision_get("Percentage Analytic")
+    )
+
+    def _get_after_sales_analytic_distribution(self):
+        """The distribution of this category or of its nearest parent that has one."""
+        self.ensure_one()
+        category = self
+        while category:
+            if category.after_sales_analytic_distribution:
+                return category.after_sales_analytic_distribution
+            category = category.parent_id
+        return False
+
     def _get_warranty_term(self):
         """The term of this category or of its nearest parent that has one."""
         self.ensure_one()

@@ -32,6 +32,10 @@ class ResConfigSettings(models.TransientModel):
     after_sales_provision_auto = fields.Boolean(
         related="company_id.after_sales_provision_auto", readonly=False
     )
+    # The analytic distribution widget reads it.
+    analytic_precision = fields.Integer(
+        store=False, default=lambda self: self.env["decimal.precision"].precision_get("Percentage Analytic")
+    )
     after_sales_missing_accounts = fields.Char(compute="_compute_after_sales_missing_accounts")
 
     @api.depends("company_id", *(f"company_id.{name}" for name in AFTER_SALES_ACCOUNTS))

@@ -411,11 +411,15 @@ class AfterSalesServiceOrder(models.Model):
             order.account_move_ids = moves | parts_moves.stock_valuation_layer_ids.account_move_id
             order.account_move_count = len(order.account_move_ids)
 
-    @api.depends("company_id")
+    @api.depends("company_id", "product_id")
     def _compute_analytic_distribution(self):
         for order in self:
             if not order.analytic_distribution:
-                order.analytic_distribution = order.company_id.after_sales_analytic_distribution or False
+                order.analytic_distribution = (
+                    order.product_id.categ_id._get_after_sales_analytic_distribution()
+                    or order.company_id.after_sales_analytic_distribution
+                    or False
+                )
 
     def _get_parts_moves(self):
         """The parts the orders' repairs consumed (sign 1) and those returned

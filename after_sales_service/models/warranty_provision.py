@@ -76,7 +76,8 @@ class AfterSalesWarrantyProvision(models.Model):
     @api.depends("line_ids.amount", "amount_booked")
     def _compute_amounts(self):
         for provision in self:
-            provision.amount_required = provision.currency_id.round(sum(provision.line_ids.mapped("amount")))
+            currency = provision.currency_id or self.env.company.currency_id
+            provision.amount_required = currency.round(sum(provision.line_ids.mapped("amount")))
             provision.amount_adjustment = provision.amount_required - provision.amount_booked
 
     @api.constrains("history_months", "sales_percent")

@@ -1,4 +1,5 @@
 from . import (
+    test_accounting_pages,
     test_client_integration,
     test_date_utils,
     test_service_accounting,
