@@ -357,3 +357,23 @@ class TestServicePostings(ServiceAccountingCommon):
         self.assertEqual(order.transport_cost, 12.0)
         with self.assertRaises(AccessError):
             order.with_user(self.accountant).write({"symptom": "changed"})
+
+    def test_analytic_default_from_category_then_company(self):
+        plan = self.env["account.analytic.plan"].create({"name": "Lines"})
+        company_line, category_line = self.env["account.analytic.account"].create(
+            [{"name": "All service", "plan_id": plan.id}, {"name": "Espresso", "plan_id": plan.id}]
+        )
+        self.company.after_sales_analytic_distribution = {str(company_line.id): 100.0}
+        self.assertEqual(
+            self._order(self._unit("ANA-1")).analytic_distribution, {str(company_line.id): 100.0}
+        )
+        parent = self.env["product.category"].create(
+            {"name": "Machines", "after_sales_analytic_distribution": {str(category_line.id): 100.0}}
+        )
+        self.unit.categ_id = self.env["product.category"].create({"name": "Espresso", "parent_id": parent.id})
+        order = self._order(self._unit("ANA-2"))
+        self.assertEqual(order.analytic_distribution, {str(category_line.id): 100.0})
+        self._repair(order, parts=0, hours=1.0)
+        self._end(order)
+        expense = order.cost_move_ids.line_ids.filtered(lambda line: line.balance > 0)
+        self.assertEqual(expense.analytic_distribution, {str(category_line.id): 100.0})
