@@ -32,22 +32,19 @@ class ProductCategory(models.Model):
         store=False, default=lambda self: self.env["decimal.precision"].precision_get("Percentage Analytic")
     )
 
-    def _get_after_sales_analytic_distribution(self):
-        """The distribution of this category or of its nearest parent that has one."""
+    def _after_sales_inherited(self, field_name):
+        """The value of ``field_name`` on this category or on its nearest
+        parent that sets it."""
         self.ensure_one()
         category = self
         while category:
-            if category.after_sales_analytic_distribution:
-                return category.after_sales_analytic_distribution
+            if category[field_name]:
+                return category[field_name]
             category = category.parent_id
-        return False
+        return self[field_name]
+
+    def _get_after_sales_analytic_distribution(self):
+        return self._after_sales_inherited("after_sales_analytic_distribution")
 
     def _get_warranty_term(self):
-        """The term of this category or of its nearest parent that has one."""
-        self.ensure_one()
-        category = self
-        while category:
-            if category.warranty_term_id:
-                return category.warranty_term_id
-            category = category.parent_id
-        return self.env["after_sales.warranty.term"]
+        return self._after_sales_inherited("warranty_term_id")

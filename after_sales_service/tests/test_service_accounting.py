@@ -99,7 +99,7 @@ class ServiceAccountingCommon(ValuationReconciliationTestCommon):
             }
         )
 
-    def _repair(self, order, parts=2, hours=1.5):
+    def _repair(self, order, parts=2, hours=1.5, part=None):
         order.action_confirm()
         order.action_receive()
         order.action_start_repair()
@@ -107,7 +107,7 @@ class ServiceAccountingCommon(ValuationReconciliationTestCommon):
             self.env["stock.move"].create(
                 {
                     "repair_id": order.repair_ids.id,
-                    "product_id": self.part.id,
+                    "product_id": (part or self.part).id,
                     "product_uom_qty": parts,
                     "repair_line_type": "add",
                 }

@@ -257,15 +257,7 @@ class TestServicePostings(ServiceAccountingCommon):
         self._receive(valve, 1, 40.0)
         self.assertEqual(valve.standard_price, 30.0)
         order = self._order(self._unit("AVCO-1"))
-        self._repair(order, parts=0, hours=0)
-        self.env["stock.move"].create(
-            {
-                "repair_id": order.repair_ids.id,
-                "product_id": valve.id,
-                "product_uom_qty": 1,
-                "repair_line_type": "add",
-            }
-        )
+        self._repair(order, parts=1, hours=0, part=valve)
         self._end(order)
         self.assertEqual(self._balance(self.company.after_sales_parts_expense_account_id, order), 30.0)
         self.assertEqual(order.parts_cost, 30.0)
@@ -282,15 +274,7 @@ class TestServicePostings(ServiceAccountingCommon):
         )
         self.env["stock.quant"]._update_available_quantity(seal, self.warehouse.lot_stock_id, 5)
         order = self._order(self._unit("MANUAL-1"))
-        self._repair(order, parts=0, hours=0)
-        self.env["stock.move"].create(
-            {
-                "repair_id": order.repair_ids.id,
-                "product_id": seal.id,
-                "product_uom_qty": 3,
-                "repair_line_type": "add",
-            }
-        )
+        self._repair(order, parts=3, hours=0, part=seal)
         self._end(order)
         self.assertEqual(order.parts_cost, 12.0)
         self.assertFalse(order.account_move_ids)

@@ -1,1 +1,6 @@
+# isort: off
+# First: the wizards inherit it.
+from . import order_wizard
+
+# isort: on
 from . import add_part, return_part

@@ -1,12 +1,12 @@
-from odoo import api, fields, models
+from odoo import fields, models
 from odoo.exceptions import UserError
 
 
 class AfterSalesAddPart(models.TransientModel):
     _name = "after_sales.add.part"
+    _inherit = ["after_sales.order.wizard"]
     _description = "Add a Spare Part to a Service Order's Repair"
 
-    order_id = fields.Many2one("after_sales.service.order", required=True, ondelete="cascade")
     allowed_part_ids = fields.Many2many(related="order_id.product_id.spare_part_ids")
     product_id = fields.Many2one(
         "product.product",
@@ -15,13 +15,6 @@ class AfterSalesAddPart(models.TransientModel):
         domain="[('id', 'in', allowed_part_ids)]",
     )
     quantity = fields.Float(default=1.0, required=True, digits="Product Unit of Measure")
-
-    @api.model
-    def default_get(self, fields_list):
-        values = super().default_get(fields_list)
-        if self.env.context.get("active_model") == "after_sales.service.order" and "order_id" in fields_list:
-            values.setdefault("order_id", self.env.context.get("active_id"))
-        return values
 
     def action_add(self):
         self.ensure_one()

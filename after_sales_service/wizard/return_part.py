@@ -5,9 +5,9 @@ from odoo.tools import float_compare
 
 class AfterSalesReturnPart(models.TransientModel):
     _name = "after_sales.return.part"
+    _inherit = ["after_sales.order.wizard"]
     _description = "Return an Unused Spare Part to Stock"
 
-    order_id = fields.Many2one("after_sales.service.order", required=True, ondelete="cascade")
     allowed_move_ids = fields.Many2many("stock.move", compute="_compute_allowed_move_ids")
     move_id = fields.Many2one(
         "stock.move",
@@ -20,13 +20,6 @@ class AfterSalesReturnPart(models.TransientModel):
     quantity_returnable = fields.Float(
         compute="_compute_quantity_returnable", digits="Product Unit of Measure"
     )
-
-    @api.model
-    def default_get(self, fields_list):
-        values = super().default_get(fields_list)
-        if self.env.context.get("active_model") == "after_sales.service.order" and "order_id" in fields_list:
-            values.setdefault("order_id", self.env.context.get("active_id"))
-        return values
 
     @api.depends("order_id")
     def _compute_allowed_move_ids(self):
