@@ -34,8 +34,9 @@ class ProductCategory(models.Model):
 
     def _after_sales_inherited(self, field_name):
         """The value of ``field_name`` on this category or on its nearest
-        parent that sets it."""
-        self.ensure_one()
+        parent that sets it (empty without a category)."""
+        if len(self) > 1:
+            raise ValueError(f"One category at a time, not {self}")
         category = self
         while category:
             if category[field_name]:
