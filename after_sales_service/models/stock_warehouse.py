@@ -112,6 +112,10 @@ class StockWarehouse(models.Model):
                 "company_id": self.company_id.id,
                 "is_after_sales_type": True,
             }
+            if code == "outgoing":
+                # The order sets the serial it ships: reserving first would
+                # only look for any unit of the product, to be thrown away.
+                data[field_name]["reservation_method"] = "manual"
             if code == "repair_operation":
                 data[field_name].update(
                     default_remove_location_dest_id=scrap.id,
