@@ -144,8 +144,8 @@ class AfterSalesWarrantyProvision(models.Model):
     def _query_active_units(self):
         """Units under warranty on the period end, by product category: units,
         unit-months of coverage left, and the sales value of that coverage
-        (the price each unit was sold at, or its list price, in proportion to
-        the coverage left)."""
+        (the price each unit was sold at, in company currency at the order's
+        rate, or its list price, in proportion to the coverage left)."""
         query = SQL(
             """
             SELECT tmpl.categ_id,
@@ -153,13 +153,19 @@ class AfterSalesWarrantyProvision(models.Model):
                    SUM(w.quantity * (w.date_end - %(date)s + 1)) / %(days)s,
                    SUM(
                        w.quantity
-                       * COALESCE(sol.price_subtotal / NULLIF(sol.product_uom_qty, 0), tmpl.list_price, 0)
+                       * COALESCE(
+                           sol.price_subtotal / NULLIF(sol.product_uom_qty, 0)
+                           / COALESCE(NULLIF(so.currency_rate, 0), 1),
+                           tmpl.list_price,
+                           0
+                       )
                        * (w.date_end - %(date)s + 1)::numeric / GREATEST(w.date_end - w.date_start + 1, 1)
                    )
               FROM after_sales_warranty w
               JOIN product_product prod ON prod.id = w.product_id
               JOIN product_template tmpl ON tmpl.id = prod.product_tmpl_id
          LEFT JOIN sale_order_line sol ON sol.id = w.sale_line_id
+         LEFT JOIN sale_order so ON so.id = sol.order_id
              WHERE w.company_id = %(company)s
                AND w.registration_state = 'confirmed'
                AND w.date_start <= %(date)s

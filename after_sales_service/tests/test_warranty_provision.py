@@ -166,3 +166,27 @@ class TestWarrantyProvision(ServiceAccountingCommon):
         self.assertTrue(posted.move_id)
         self.Provision._cron_post_provisions()
         self.assertEqual(self.Provision.search_count([("company_id", "=", self.company.id)]), 1)
+
+    def test_percent_of_sales_in_company_currency(self):
+        """A unit sold in another currency counts at the order's rate."""
+        other = self.setup_other_currency("HRK")  # 2 HRK for 1 of the company's currency
+        pricelist = self.env["product.pricelist"].create({"name": "HRK", "currency_id": other.id})
+        sale = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.id,
+                "pricelist_id": pricelist.id,
+                "order_line": [
+                    fields.Command.create(
+                        {"product_id": self.unit.id, "product_uom_qty": 1, "price_unit": 3000.0}
+                    )
+                ],
+            }
+        )
+        self.assertEqual(sale.currency_rate, 2.0)
+        registration = self._register("PROV-FX", self.today)
+        registration.sale_line_id = sale.order_line
+        provision = self._provision()
+        provision.action_compute()
+        # 3000 HRK = 1500 in company currency, its whole coverage left: 2 % = 30.
+        self.assertAlmostEqual(provision.line_ids.sales_value, 1500.0, places=2)
+        self.assertEqual(provision.amount_required, 30.0)
