@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import float_compare
 
 OPEN_STATES = ("draft", "confirmed", "received", "in_repair")
 
@@ -710,12 +711,16 @@ class AfterSalesServiceOrder(models.Model):
             cost = -sum(layers.mapped("value"))
             product = move.product_id.with_company(self.company_id)
             accounts = product.product_tmpl_id.get_product_accounts()
-            if anglo_saxon:
+            consumed = move if sign > 0 else move.origin_returned_move_id
+            if (
+                anglo_saxon
+                and consumed.location_dest_id != self.company_id.after_sales_consumption_location_id
+            ):
+                # Sold parts: the customer invoice moved the cost to expense.
                 account = accounts["expense"]
-            elif sign > 0:
-                account = self.env["account.account"].browse(move._get_dest_account(accounts))
             else:
-                account = self.env["account.account"].browse(move._get_src_account(accounts))
+                # Where the consumption was posted (returns credit the same).
+                account = self.env["account.account"].browse(consumed._get_dest_account(accounts))
             costs[account] += cost
         return costs
 
@@ -1096,9 +1101,10 @@ class AfterSalesServiceOrder(models.Model):
         self.ensure_one()
         warehouse = self.warehouse_id
         # Warranty repairs consume their parts into the Warranty consumption
-        # location through their own operation type.
+        # location through their own operation type; so does goodwill the
+        # company bears in full, as nothing of it is sold to the customer.
         picking_type = (
-            warehouse.warranty_repair_type_id if self.coverage == "warranty" else warehouse.repair_type_id
+            warehouse.warranty_repair_type_id if self._is_company_borne() else warehouse.repair_type_id
         )
         return {
             "service_order_id": self.id,
@@ -1115,6 +1121,13 @@ class AfterSalesServiceOrder(models.Model):
             "user_id": self.user_id.id or self.env.user.id,
             "company_id": self.company_id.id,
         }
+
+    def _is_company_borne(self):
+        """Parts the customer does not buy: warranty, or goodwill at 100 %."""
+        self.ensure_one()
+        return self.coverage == "warranty" or (
+            self.coverage == "goodwill" and float_compare(self.goodwill_share, 100.0, precision_digits=2) >= 0
+        )
 
     def _get_goodwill_discount(self):
         """Discount of the customer's quotation: the company's goodwill share."""

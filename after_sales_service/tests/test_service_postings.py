@@ -105,13 +105,32 @@ class TestServicePostings(ServiceAccountingCommon):
 
     def test_goodwill_parts_continental(self):
         self.company.anglo_saxon_accounting = False
-        order = self._order(self._unit("GW-100", covered=False))
-        order.write({"coverage": "goodwill", "goodwill_share": 100.0})
+        order = self._order(self._unit("GW-60", covered=False))
+        order.write({"coverage": "goodwill", "goodwill_share": 60.0})
         self._repair(order, parts=2, hours=0)
         self._end(order)
-        # The parts' cost leaves the stock output account for goodwill expense.
-        self.assertEqual(self._balance(self.company.after_sales_goodwill_expense_account_id, order), 50.0)
+        # Without an invoice's cost of goods, the company's share of the
+        # parts' cost leaves the stock output account for goodwill expense.
+        self.assertEqual(self._balance(self.company.after_sales_goodwill_expense_account_id, order), 30.0)
+        self.assertEqual(self._balance(self.stock_out, order), 20.0)
+
+    def test_goodwill_in_full_needs_no_invoice(self):
+        self.company.anglo_saxon_accounting = True
+        order = self._order(self._unit("GW-100", covered=False))
+        order.write({"coverage": "goodwill", "goodwill_share": 100.0})
+        repair = self._repair(order, parts=2, hours=1.0)
+        # Nothing is sold: the parts go to the Warranty consumption location.
+        self.assertEqual(repair.picking_type_id, self.warehouse.warranty_repair_type_id)
+        self._end(order)
+        goodwill = self.company.after_sales_goodwill_expense_account_id
+        self.assertEqual(self._balance(goodwill, order), 90.0)
+        self.assertEqual(self._balance(self.company.after_sales_parts_expense_account_id, order), 0.0)
         self.assertEqual(self._balance(self.stock_out, order), 0.0)
+        self.assertEqual(self._balance(self.valuation, order), -50.0)
+        # A part returned comes back off goodwill expense.
+        self._return_parts(order, 1)
+        self.assertEqual(self._balance(goodwill, order), 65.0)
+        self.assertEqual(self._balance(self.company.after_sales_parts_expense_account_id, order), 0.0)
 
     def test_paid_order_invoice_and_cost_of_goods(self):
         self.company.anglo_saxon_accounting = True
