@@ -64,9 +64,10 @@ def main():
         f"{single_rate:.0f} records/s"
     )
     print(f"client registrations: batched / one-by-one = {batch_rate / single_rate:.1f}x")
-    again = client.register_warranties(batched[:1000], batch_size=500)
+    resent = batched[:1000]
+    again = client.register_warranties(resent, batch_size=500)
     existing, created = len(again.existing), len(again.created)
-    print(f"client registrations: re-sending 1000: {existing} already present, {created} created")
+    print(f"client registrations: re-sending {len(resent)}: {existing} already present, {created} created")
 
 
 if __name__ == "__main__":

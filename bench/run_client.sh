@@ -17,7 +17,8 @@ run_odoo --addons-path="$addons" "${db_args[@]}" -d bench_client --db-filter='^b
   --http-interface=127.0.0.1 --http-port="$port" --max-cron-threads=0 --log-level=warn \
   >"$PG_DIR/server.log" 2>&1 &
 server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null || true; pg_stop' EXIT INT TERM
+# The server runs in a subshell: stop its Odoo process too, then the subshell.
+trap 'pkill -TERM -P $server 2>/dev/null; kill $server 2>/dev/null; wait $server 2>/dev/null || true; pg_stop' EXIT INT TERM
 for _ in $(seq 1 60); do
   curl -sf "http://127.0.0.1:$port/web/login" >/dev/null && break
   sleep 1
