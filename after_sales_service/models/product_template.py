@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -58,10 +60,11 @@ class ProductTemplate(models.Model):
                 [("product_id.product_tmpl_id", "in", self.ids)], ["product_id"], ["__count"]
             )
         )
+        by_template = defaultdict(int)
+        for product, count in counts.items():
+            by_template[product.product_tmpl_id] += count
         for template in self:
-            template.service_order_count = sum(
-                count for product, count in counts.items() if product.product_tmpl_id == template
-            )
+            template.service_order_count = by_template[template]
 
     def action_view_service_orders(self):
         self.ensure_one()
