@@ -118,33 +118,50 @@ class AfterSalesCommon(BaseCommon):
             Quant._update_available_quantity(product, cls.stock_location, quantity)
 
     @classmethod
-    def _deliver(cls, partner, product, quantity=1.0, lots=None, sale_line=None):
-        """Validate a delivery to ``partner``; serial lots are put in stock first."""
-        cls._put_in_stock(product, quantity, lots)
-        picking = cls.env["stock.picking"].create(
-            {
-                "picking_type_id": cls.warehouse.out_type_id.id,
-                "partner_id": partner.id,
-                "location_id": cls.stock_location.id,
-                "location_dest_id": cls.customer_location.id,
-                "move_ids": [
-                    Command.create(
-                        {
-                            "name": product.name,
-                            "product_id": product.id,
-                            "product_uom_qty": len(lots) if lots else quantity,
-                            "product_uom": product.uom_id.id,
-                            "location_id": cls.stock_location.id,
-                            "location_dest_id": cls.customer_location.id,
-                            "sale_line_id": sale_line.id if sale_line else False,
-                        }
-                    )
-                ],
-            }
+    def _prepare_transfer(
+        cls, product, quantity, picking_type=None, partner=None, destination=None, sale_line=None, user=None
+    ):
+        """A transfer of ``quantity`` out of stock (to the customers by
+        default), confirmed, reserved and picked, not validated yet."""
+        picking_type = picking_type or cls.warehouse.out_type_id
+        destination = destination or cls.customer_location
+        picking = (
+            cls.env["stock.picking"]
+            .with_user(user or cls.env.user)
+            .create(
+                {
+                    "picking_type_id": picking_type.id,
+                    "partner_id": partner.id if partner else False,
+                    "location_id": cls.stock_location.id,
+                    "location_dest_id": destination.id,
+                    "move_ids": [
+                        Command.create(
+                            {
+                                "name": product.name,
+                                "product_id": product.id,
+                                "product_uom_qty": quantity,
+                                "product_uom": product.uom_id.id,
+                                "location_id": cls.stock_location.id,
+                                "location_dest_id": destination.id,
+                                "sale_line_id": sale_line.id if sale_line else False,
+                            }
+                        )
+                    ],
+                }
+            )
         )
         picking.action_confirm()
         picking.action_assign()
         picking.move_ids.picked = True
+        return picking
+
+    @classmethod
+    def _deliver(cls, partner, product, quantity=1.0, lots=None, sale_line=None):
+        """Validate a delivery to ``partner``; serial lots are put in stock first."""
+        cls._put_in_stock(product, quantity, lots)
+        picking = cls._prepare_transfer(
+            product, len(lots) if lots else quantity, partner=partner, sale_line=sale_line
+        )
         picking.button_validate()
         return picking
 

@@ -48,27 +48,12 @@ class TestWarrantyDelivery(AfterSalesCommon):
     def test_internal_transfer_gets_nothing(self):
         self._put_in_stock(self.product_plain, 3)
         before = self.Warranty.search_count([])
-        picking = self.env["stock.picking"].create(
-            {
-                "picking_type_id": self.warehouse.int_type_id.id,
-                "location_id": self.stock_location.id,
-                "location_dest_id": self.warehouse.wh_input_stock_loc_id.id,
-                "move_ids": [
-                    Command.create(
-                        {
-                            "name": "internal",
-                            "product_id": self.product_plain.id,
-                            "product_uom_qty": 3,
-                            "location_id": self.stock_location.id,
-                            "location_dest_id": self.warehouse.wh_input_stock_loc_id.id,
-                        }
-                    )
-                ],
-            }
+        picking = self._prepare_transfer(
+            self.product_plain,
+            3,
+            picking_type=self.warehouse.int_type_id,
+            destination=self.warehouse.wh_input_stock_loc_id,
         )
-        picking.action_confirm()
-        picking.action_assign()
-        picking.move_ids.picked = True
         picking.button_validate()
         self.assertEqual(picking.state, "done")
         self.assertEqual(self.Warranty.search_count([]), before)
@@ -154,32 +139,7 @@ class TestWarrantyDelivery(AfterSalesCommon):
     def test_stock_user_validates_delivery_without_after_sales_rights(self):
         lots = self._create_lots(self.product_serial, ["SN-S1"])
         self._put_in_stock(self.product_serial, lots=lots)
-        picking = (
-            self.env["stock.picking"]
-            .with_user(self.stock_user)
-            .create(
-                {
-                    "picking_type_id": self.warehouse.out_type_id.id,
-                    "partner_id": self.customer.id,
-                    "location_id": self.stock_location.id,
-                    "location_dest_id": self.customer_location.id,
-                    "move_ids": [
-                        Command.create(
-                            {
-                                "name": "unit",
-                                "product_id": self.product_serial.id,
-                                "product_uom_qty": 1,
-                                "location_id": self.stock_location.id,
-                                "location_dest_id": self.customer_location.id,
-                            }
-                        )
-                    ],
-                }
-            )
-        )
-        picking.action_confirm()
-        picking.action_assign()
-        picking.move_ids.picked = True
+        picking = self._prepare_transfer(self.product_serial, 1, partner=self.customer, user=self.stock_user)
         picking.button_validate()
         self.assertEqual(picking.state, "done")
         self.assertEqual(self.Warranty.search([("lot_id", "=", lots.id)]).state, "active")
@@ -192,28 +152,7 @@ class TestWarrantyDeliveryQueries(AfterSalesCommon):
     def _prepare_delivery(self, count, prefix):
         lots = self._create_lots(self.product_serial, [f"{prefix}-{i:04d}" for i in range(count)])
         self._put_in_stock(self.product_serial, lots=lots)
-        picking = self.env["stock.picking"].create(
-            {
-                "picking_type_id": self.warehouse.out_type_id.id,
-                "partner_id": self.customer.id,
-                "location_id": self.stock_location.id,
-                "location_dest_id": self.customer_location.id,
-                "move_ids": [
-                    Command.create(
-                        {
-                            "name": "units",
-                            "product_id": self.product_serial.id,
-                            "product_uom_qty": count,
-                            "location_id": self.stock_location.id,
-                            "location_dest_id": self.customer_location.id,
-                        }
-                    )
-                ],
-            }
-        )
-        picking.action_confirm()
-        picking.action_assign()
-        picking.move_ids.picked = True
+        picking = self._prepare_transfer(self.product_serial, count, partner=self.customer)
         self.env.flush_all()
         self.env.invalidate_all()
         return picking
