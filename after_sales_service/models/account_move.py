@@ -58,14 +58,11 @@ class AccountMove(models.Model):
     def _post(self, soft=True):
         posted = super()._post(soft=soft)
         posted._after_sales_start_invoice_warranties()
-        refunds = posted.filtered(lambda m: m.move_type == "in_refund")
-        if refunds:
-            # sudo: posting the credit note settles the claim, whatever the
-            # accountant's After-Sales rights.
-            claims = (
-                self.env["after_sales.supplier.claim"].sudo().search([("credit_note_id", "in", refunds.ids)])
-            )
-            claims._on_credit_note_posted()
+        # sudo: posting the credit note settles the claim, whatever the
+        # accountant's After-Sales rights.
+        posted.filtered(
+            lambda m: m.move_type == "in_refund"
+        ).after_sales_claim_id.sudo()._on_credit_note_posted()
         return posted
 
     def _after_sales_start_invoice_warranties(self):

@@ -47,14 +47,25 @@ class AfterSalesSupplierClaim(models.Model):
     description = fields.Text(help="What failed and why the vendor is responsible.")
     amount_claimed = fields.Monetary(required=True, tracking=True)
     rejection_reason = fields.Text(tracking=True)
+    credit_note_ids = fields.One2many("account.move", "after_sales_claim_id", readonly=True)
     credit_note_id = fields.Many2one(
-        "account.move", string="Vendor Credit Note", readonly=True, copy=False, index="btree_not_null"
+        "account.move",
+        string="Vendor Credit Note",
+        compute="_compute_credit_note_id",
+        store=True,
+        index="btree_not_null",
+        help="The vendor credit note created when the claim was accepted.",
     )
     amount_recovered = fields.Monetary(
         compute="_compute_amount_recovered",
         store=True,
         help="Untaxed amount of the posted vendor credit note.",
     )
+
+    @api.depends("credit_note_ids")
+    def _compute_credit_note_id(self):
+        for claim in self:
+            claim.credit_note_id = claim.credit_note_ids[:1]
 
     @api.depends("credit_note_id.state", "credit_note_id.amount_untaxed")
     def _compute_amount_recovered(self):
@@ -122,9 +133,9 @@ class AfterSalesSupplierClaim(models.Model):
             )
         # sudo: the manager's acceptance creates the draft credit note that an
         # accountant then checks and posts.
-        notes = self.env["account.move"].sudo().create(vals_list)
-        for claim, note in zip(self, notes, strict=True):
-            claim.write({"state": "accepted", "credit_note_id": note.id})
+        # The credit notes link back to their claims (after_sales_claim_id).
+        self.env["account.move"].sudo().create(vals_list)
+        self.state = "accepted"
         return True
 
     def action_reject(self):
