@@ -60,6 +60,11 @@ class ResCompany(models.Model):
         help="A scheduled action posts the warranty provision of each month just ended.",
     )
 
+    def _after_sales_lock_date(self):
+        """Last locked day for the user's entries in the service costs journal."""
+        self.ensure_one()
+        return self._get_user_fiscal_lock_date(self.after_sales_journal_id)
+
     def _after_sales_consumption_location(self):
         """The company's Warranty consumption location, created when missing."""
         self.ensure_one()

@@ -607,10 +607,11 @@ class AfterSalesServiceOrder(models.Model):
         belong to the period the work was done in, so the user decides instead.
         """
         today = fields.Date.context_today(self)
-        for order in self.filtered(lambda o: o.coverage != "paid"):
-            company = order.company_id
-            lock_date = company._get_user_fiscal_lock_date(company.after_sales_journal_id)
+        costed = self.filtered(lambda o: o.coverage != "paid")
+        for company, orders in costed.grouped("company_id").items():
+            lock_date = company._after_sales_lock_date()
             if lock_date and today <= lock_date:
+                order = orders[0]
                 raise UserError(
                     self.env._(
                         "The accounting period of %(date)s is locked (until %(lock)s): the costs of "

@@ -287,7 +287,7 @@ class AfterSalesWarrantyProvision(models.Model):
                     "After-Sales settings before posting a provision."
                 )
             )
-        lock_date = company._get_user_fiscal_lock_date(company.after_sales_journal_id)
+        lock_date = company._after_sales_lock_date()
         if lock_date and self.date <= lock_date:
             raise UserError(
                 self.env._(
