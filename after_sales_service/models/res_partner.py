@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import fields, models
 
 
@@ -21,12 +23,11 @@ class ResPartner(models.Model):
                 [("partner_id", "child_of", commercial.ids)], ["partner_id"], ["__count"]
             )
         )
+        by_commercial = defaultdict(int)
+        for customer, count in counts.items():
+            by_commercial[customer.commercial_partner_id] += count
         for partner in self:
-            partner.service_order_count = sum(
-                count
-                for customer, count in counts.items()
-                if customer.commercial_partner_id == partner.commercial_partner_id
-            )
+            partner.service_order_count = by_commercial[partner.commercial_partner_id]
 
     def action_view_service_orders(self):
         self.ensure_one()
