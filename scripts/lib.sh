@@ -125,3 +125,23 @@ pg_stop() {
 odoo_db_args() {
   printf '%s\n' --db_host=127.0.0.1 "--db_port=$PG_PORT" "--db_user=$PG_USER" "--db_password=$PG_PASSWORD"
 }
+
+# browser_check: Odoo's browser tests (tours) need a Chrome or Chromium on PATH
+# and the websocket-client package in Odoo's Python; without either, Odoo skips
+# every tour and still reports success. Prints what is found or missing;
+# returns 1 when something is missing.
+browser_check() {
+  local browser="" bin missing=()
+  for bin in google-chrome chromium chromium-browser google-chrome-stable; do
+    browser="$(command -v "$bin" 2>/dev/null)" && break
+  done
+  [ -n "$browser" ] || missing+=("Chromium (Debian: apt-get install chromium)")
+  "$ODOO_PYTHON" -c "import websocket" 2>/dev/null \
+    || missing+=("websocket-client in Odoo's Python ($ODOO_PYTHON -m pip install websocket-client)")
+  if [ "${#missing[@]}" -gt 0 ]; then
+    printf 'browser tests cannot run: missing %s\n' "$(IFS=';'; echo "${missing[*]}" | sed 's/;/ and /g')"
+    return 1
+  fi
+  printf 'browser tests can run: %s, websocket-client %s\n' "$browser" \
+    "$("$ODOO_PYTHON" -c 'import websocket; print(websocket.__version__)')"
+}

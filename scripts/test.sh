@@ -45,13 +45,14 @@ printf '%s\n' "$odoo_out"
 case "$odoo_rc" in
   0) summary+=("Odoo tests: passed") ;;
   3) summary+=("Odoo tests: DID NOT RUN (no Odoo 18 installed: no 'odoo' on PATH, ODOO_PYTHON unset)") ;;
+  4) summary+=("Odoo tests: FAILED, did not run: $(printf '%s\n' "$odoo_out" | sed -n 's/^Odoo tests did not run: //p')"); status=1 ;;
   *) summary+=("Odoo tests: FAILED"); status=1 ;;
 esac
 
 echo
 echo "==================== summary ===================="
 printf '%s\n' "${summary[@]}"
-printf '%s\n' "$odoo_out" | grep -E '^(Odoo tests:|  )' || true
+printf '%s\n' "$odoo_out" | grep -E '^(browser tests|Odoo tests:|  )' || true
 echo "================================================="
 # The closing line of the Odoo run, repeated last for CI.
 printf '%s\n' "$odoo_out" | grep -E '^odoo: ' | sed 's/^odoo: //' || true
