@@ -1,12 +1,42 @@
 # shellcheck shell=bash
-# Shared helpers for the project's scripts: find the installed Odoo, run a
-# throwaway PostgreSQL cluster. Nothing here installs or builds Odoo.
+# Shared helpers for the project's scripts: the pinned tools and the lint,
+# find the installed Odoo, run a throwaway PostgreSQL cluster. Nothing here
+# installs or builds Odoo.
 
 ROOT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export ROOT_DIR
 
 log() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# --- tools without Odoo -------------------------------------------------------
+
+# tools_venv: .venv-tools with the tools pinned in requirements-dev.txt,
+# (re)installed whenever that file changed; sets TOOLS to its bin folder.
+tools_venv() {
+  local venv="$ROOT_DIR/.venv-tools"
+  local stamp="$venv/.requirements"
+  if ! cmp -s "$ROOT_DIR/requirements-dev.txt" "$stamp" 2>/dev/null; then
+    log "installing pinned tools into .venv-tools"
+    python3 -m venv "$venv" && "$venv/bin/pip" install -q -r "$ROOT_DIR/requirements-dev.txt" \
+      && cp "$ROOT_DIR/requirements-dev.txt" "$stamp" || die "could not install the tools"
+  fi
+  TOOLS="$venv/bin"
+}
+
+# run_lint: the checks of `make lint` and of `make test`'s first step, from
+# the repository's root, with the tools of tools_venv. .pre-commit-config.yaml
+# runs the same checks. oca-checks-odoo-module reads .oca_hooks.cfg.
+run_lint() {
+  log "lint: ruff check, ruff format --check, pylint-odoo, oca-checks-odoo-module, oca-checks-po"
+  (
+    cd "$ROOT_DIR" \
+      && "$TOOLS/ruff" check . && "$TOOLS/ruff" format --check . \
+      && "$TOOLS/pylint" --rcfile=.pylintrc after_sales_service \
+      && "$TOOLS/oca-checks-odoo-module" after_sales_service \
+      && "$TOOLS/oca-checks-po" after_sales_service/i18n/*.po*
+  )
+}
 
 # find_odoo_python: sets ODOO_PYTHON to a Python that can `import odoo`,
 # from $ODOO_PYTHON or from the interpreter of the `odoo` command on PATH.

@@ -10,22 +10,9 @@ ODOO_TAGS="${ODOO_TAGS:-/after_sales_service,/stock,/repair,/stock_account}"
 status=0
 summary=()
 
-tools_venv() {
-  local venv="$ROOT_DIR/.venv-tools"
-  local stamp="$venv/.requirements"
-  if ! cmp -s "$ROOT_DIR/requirements-dev.txt" "$stamp" 2>/dev/null; then
-    log "installing pinned tools into .venv-tools"
-    python3 -m venv "$venv" && "$venv/bin/pip" install -q -r "$ROOT_DIR/requirements-dev.txt" \
-      && cp "$ROOT_DIR/requirements-dev.txt" "$stamp" || die "could not install the tools"
-  fi
-  TOOLS="$venv/bin"
-}
-
 tools_venv
 
-log "lint: ruff check, ruff format --check, pylint-odoo"
-if "$TOOLS/ruff" check . && "$TOOLS/ruff" format --check . \
-  && "$TOOLS/pylint" --rcfile=.pylintrc after_sales_service; then
+if run_lint; then
   summary+=("lint: passed")
 else
   summary+=("lint: FAILED"); status=1
