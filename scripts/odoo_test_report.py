@@ -70,13 +70,14 @@ def records(lines):
     """Log records, continuation lines (tracebacks) appended to their record."""
     current = None
     for line in lines:
-        match = RECORD_RE.match(line.rstrip("\n"))
+        # Odoo ends its lines with a space: "Starting TestX.test_y ... "
+        match = RECORD_RE.match(line.rstrip())
         if match:
             if current:
                 yield current
             current = Record(match["level"], match["logger"], match["message"])
         elif current:
-            current.message += "\n" + line.rstrip("\n")
+            current.message += "\n" + line.rstrip()
     if current:
         yield current
 

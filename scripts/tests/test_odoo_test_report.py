@@ -1,7 +1,9 @@
 """The summary of an Odoo test log must never call green what was not proven.
 
 The log excerpts are in the formats Odoo 18 writes (odoo/tests/result.py,
-odoo/tests/suite.py, odoo/modules/loading.py, odoo/service/server.py).
+odoo/tests/suite.py, odoo/modules/loading.py, odoo/service/server.py), with
+the space Odoo leaves at the end of each line; the started lines are copied
+from a real run.
 """
 
 import importlib.util
@@ -15,8 +17,8 @@ SPEC.loader.exec_module(report)
 
 PREFIX = "2026-11-27 03:40:00,000 4242"
 TAGS = "/after_sales_service,/stock"
-ADDON_STARTED = f"{PREFIX} INFO db odoo.addons.after_sales_service.tests.test_warranty_term: Starting TestWarrantyTerm.test_precedence ...\n"
-STOCK_STARTED = f"{PREFIX} INFO db odoo.addons.stock.tests.test_tour: Starting TestStockPickingTour.test_onchange_serial_lot_ids ...\n"
+ADDON_STARTED = f"{PREFIX} INFO db odoo.addons.after_sales_service.tests.test_warranty_term: Starting TestWarrantyTerm.test_precedence ... \n"
+STOCK_STARTED = f"{PREFIX} INFO db odoo.addons.stock.tests.test_tour: Starting TestStockPickingTour.test_onchange_serial_lot_ids ... \n"
 
 
 def totals(failed, errors, run, level="INFO"):
@@ -45,16 +47,16 @@ NEW_FAILURE_LOG = (
 # HttpCase.browser_js without websocket-client (odoo/tests/common.py).
 ADDON_SKIP_LOG = (
     ADDON_STARTED
-    + f"{PREFIX} INFO db odoo.addons.after_sales_service.tests.test_service_order_tour: Starting TestServiceOrderTour.test_intake_tour ...\n"
-    + f"{PREFIX} WARNING db odoo.addons.after_sales_service.tests.test_service_order_tour: websocket-client module is not installed\n"
-    + f"{PREFIX} INFO db odoo.addons.after_sales_service.tests.test_service_order_tour: skipped TestServiceOrderTour.test_intake_tour : websocket-client module is not installed\n"
+    + f"{PREFIX} INFO db odoo.addons.after_sales_service.tests.test_service_order_tour: Starting TestServiceOrderTour.test_intake_tour ... \n"
+    + f"{PREFIX} WARNING db odoo.addons.after_sales_service.tests.test_service_order_tour: websocket-client module is not installed \n"
+    + f"{PREFIX} INFO db odoo.addons.after_sales_service.tests.test_service_order_tour: skipped TestServiceOrderTour.test_intake_tour : websocket-client module is not installed \n"
     + STOCK_STARTED
     + totals(0, 0, 3)
 )
 STOCK_SKIP_LOG = (
     ADDON_STARTED
     + STOCK_STARTED
-    + f"{PREFIX} INFO db odoo.addons.stock.tests.test_tour: skipped TestStockPickingTour.test_onchange_serial_lot_ids : Chrome executable not found\n"
+    + f"{PREFIX} INFO db odoo.addons.stock.tests.test_tour: skipped TestStockPickingTour.test_onchange_serial_lot_ids : Chrome executable not found \n"
     + totals(0, 0, 2)
 )
 # A SkipTest raised in setUpClass is logged by the suite, not the test module.
