@@ -55,9 +55,10 @@ def test_name_and_version_come_from_the_manifest(wheel):
     metadata = _metadata(archive)
     assert metadata["Name"] == "odoo-addon-after_sales_service"
     # whool adds the number of commits since the manifest's version was set.
-    assert re.fullmatch(re.escape(MANIFEST["version"]) + r"(\.\d+)?", metadata["Version"]), metadata["Version"]
-    assert metadata["Version"].startswith("18.0.")
-    assert path.name == f"odoo_addon_after_sales_service-{metadata['Version']}-py3-none-any.whl"
+    version = metadata["Version"]
+    assert re.fullmatch(re.escape(MANIFEST["version"]) + r"(\.\d+)?", version), version
+    assert version.startswith("18.0.")
+    assert path.name == f"odoo_addon_after_sales_service-{version}-py3-none-any.whl"
 
 
 def test_dependencies_come_from_depends(wheel):
@@ -65,7 +66,9 @@ def test_dependencies_come_from_depends(wheel):
     requires = sorted(_metadata(archive).get_all("Requires-Dist"))
     # Odoo's own addons come with Odoo; other addons are packages of their own.
     expected = ["odoo==18.0.*"] + [
-        f"odoo-addon-{name}==18.0.*" for name in MANIFEST["depends"] if not is_core_addon(name, OdooSeries.v18_0)
+        f"odoo-addon-{name}==18.0.*"
+        for name in MANIFEST["depends"]
+        if not is_core_addon(name, OdooSeries.v18_0)
     ]
     assert requires == sorted(expected)
 
@@ -118,7 +121,10 @@ def test_every_imported_python_module_is_in_the_wheel(wheel):
         for node in ast.walk(ast.parse(archive.read(init))):
             if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module is None:
                 for alias in node.names:
-                    if f"{package}{alias.name}.py" not in names and f"{package}{alias.name}/__init__.py" not in names:
+                    if (
+                        f"{package}{alias.name}.py" not in names
+                        and f"{package}{alias.name}/__init__.py" not in names
+                    ):
                         missing.append(f"{package}{alias.name}")
     assert not missing, f"imported but not in the wheel (not tracked by git?): {missing}"
 
