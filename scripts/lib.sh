@@ -136,10 +136,12 @@ pg_start() {
   [ "$(id -u)" = 0 ] && chown postgres: "$PG_DIR"
   as_pg_user "$bindir/initdb" -D "$PG_DIR/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >"$PG_DIR/initdb.log" 2>&1 \
     || { cat "$PG_DIR/initdb.log" >&2; die "initdb failed"; }
-  # Throwaway data: durability settings off for speed.
+  # Throwaway data: durability settings off for speed. The server gets none of
+  # the caller's other descriptors (a lock held by `flock` must end with it).
   as_pg_user "$bindir/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w \
     -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100" \
-    start >/dev/null || { cat "$PG_DIR/server.log" >&2; die "PostgreSQL did not start"; }
+    start >/dev/null 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- \
+    || { cat "$PG_DIR/server.log" >&2; die "PostgreSQL did not start"; }
   as_pg_user "$bindir/psql" -q -h "$PG_DIR" -p "$PG_PORT" -U postgres -d postgres \
     -c "CREATE ROLE $PG_USER LOGIN SUPERUSER PASSWORD '$PG_PASSWORD'" >/dev/null
   log "PostgreSQL cluster on 127.0.0.1:$PG_PORT ($PG_DIR)"
