@@ -16,6 +16,10 @@ from . import (
     sale_order_line,
     service_labor,
     service_order,
+    service_order_api,
+    service_order_costing,
+    service_order_loaner,
+    service_order_transfer,
     stock_lot,
     stock_move,
     stock_picking,
@@ -23,6 +27,7 @@ from . import (
     stock_warehouse,
     supplier_claim,
     warranty,
+    warranty_api,
     warranty_provision,
     warranty_term,
 )

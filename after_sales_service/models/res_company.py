@@ -60,31 +60,6 @@ class ResCompany(models.Model):
         help="A scheduled action posts the warranty provision of each month just ended.",
     )
 
-    def _after_sales_lock_date(self):
-        """Last locked day for the user's entries in the service costs journal."""
-        self.ensure_one()
-        return self._get_user_fiscal_lock_date(self.after_sales_journal_id)
-
-    def _after_sales_consumption_location(self):
-        """The company's Warranty consumption location, created when missing."""
-        self.ensure_one()
-        if not self.after_sales_consumption_location_id:
-            # sudo: configuration created on behalf of the company.
-            location = (
-                self.env["stock.location"]
-                .sudo()
-                .create(
-                    {
-                        "name": self.env._("Warranty consumption"),
-                        "usage": "inventory",
-                        "location_id": self.env.ref("stock.stock_location_locations_virtual").id,
-                        "company_id": self.id,
-                    }
-                )
-            )
-            self.sudo().after_sales_consumption_location_id = location
-        return self.after_sales_consumption_location_id
-
     after_sales_journal_id = fields.Many2one(
         "account.journal",
         string="Service Costs Journal",
@@ -132,6 +107,31 @@ class ResCompany(models.Model):
         if "after_sales_parts_expense_account_id" in vals:
             self._after_sales_sync_consumption_account()
         return res
+
+    def _after_sales_lock_date(self):
+        """Last locked day for the user's entries in the service costs journal."""
+        self.ensure_one()
+        return self._get_user_fiscal_lock_date(self.after_sales_journal_id)
+
+    def _after_sales_consumption_location(self):
+        """The company's Warranty consumption location, created when missing."""
+        self.ensure_one()
+        if not self.after_sales_consumption_location_id:
+            # sudo: configuration created on behalf of the company.
+            location = (
+                self.env["stock.location"]
+                .sudo()
+                .create(
+                    {
+                        "name": self.env._("Warranty consumption"),
+                        "usage": "inventory",
+                        "location_id": self.env.ref("stock.stock_location_locations_virtual").id,
+                        "company_id": self.id,
+                    }
+                )
+            )
+            self.sudo().after_sales_consumption_location_id = location
+        return self.after_sales_consumption_location_id
 
     def _after_sales_sync_consumption_account(self):
         """Parts consumed under warranty are valued onto the parts expense account."""

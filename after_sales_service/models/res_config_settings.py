@@ -38,20 +38,6 @@ class ResConfigSettings(models.TransientModel):
     )
     after_sales_missing_accounts = fields.Char(compute="_compute_after_sales_missing_accounts")
 
-    @api.depends("company_id", *(f"company_id.{name}" for name in AFTER_SALES_ACCOUNTS))
-    def _compute_after_sales_missing_accounts(self):
-        for settings in self:
-            settings.after_sales_missing_accounts = ", ".join(
-                settings.company_id._after_sales_missing_accounts()
-            )
-
-    def action_after_sales_create_accounts(self):
-        self.ensure_one()
-        if not self.env.user.has_group("account.group_account_manager"):
-            raise AccessError(self.env._("Only accounting administrators can create accounts."))
-        self.company_id._after_sales_setup_accounts()
-        return {"type": "ir.actions.client", "tag": "reload"}
-
     after_sales_parts_expense_account_id = fields.Many2one(
         related="company_id.after_sales_parts_expense_account_id", readonly=False
     )
@@ -76,3 +62,17 @@ class ResConfigSettings(models.TransientModel):
     after_sales_provision_expense_account_id = fields.Many2one(
         related="company_id.after_sales_provision_expense_account_id", readonly=False
     )
+
+    @api.depends("company_id", *(f"company_id.{name}" for name in AFTER_SALES_ACCOUNTS))
+    def _compute_after_sales_missing_accounts(self):
+        for settings in self:
+            settings.after_sales_missing_accounts = ", ".join(
+                settings.company_id._after_sales_missing_accounts()
+            )
+
+    def action_after_sales_create_accounts(self):
+        self.ensure_one()
+        if not self.env.user.has_group("account.group_account_manager"):
+            raise AccessError(self.env._("Only accounting administrators can create accounts."))
+        self.company_id._after_sales_setup_accounts()
+        return {"type": "ir.actions.client", "tag": "reload"}

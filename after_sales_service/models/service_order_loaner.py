@@ -1,0 +1,141 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class AfterSalesServiceOrder(models.Model):
+    """The loaner lifecycle, and the replacement units that share its fields.
+
+    A loaner (exchange type "loaner") is issued from the Loaner location when
+    the unit is received (``_on_receipt_done``), comes back on
+    ``action_loaner_return`` (also when the order is cancelled) or stays with
+    the customer on a manager's decision (``action_loaner_keep``); its two
+    transfers are ``loaner_issue_picking_id`` and ``loaner_return_picking_id``,
+    its status ``loaner_state``. An order is returned only once its loaner
+    is back or kept.
+
+    ``loaner_lot_id`` also carries the replacement unit. An advance
+    replacement (exchange type "advance") goes out through the loaner issue
+    transfer, from stock, when the order is confirmed; it takes the unit's
+    place for good (``action_return`` ships nothing back). A replacement on
+    return (exchange type "return", and replacement requests) goes out
+    through the order's return transfer instead of the customer's unit (see
+    ``_prepare_return_move_vals``).
+    """
+
+    _inherit = "after_sales.service.order"  # pylint: disable=consider-merging-classes-inherited
+
+    # The "return" exchange type is a replacement handed over when the unit
+    # would go back; it is neither ``action_return`` (the unit back to the
+    # customer) nor the parts return wizard (unused spare parts back to stock).
+    exchange_type = fields.Selection(
+        [
+            ("none", "None"),
+            ("loaner", "Loaner unit during repair"),
+            ("advance", "Advance replacement"),
+            ("return", "Replacement on return"),
+        ],
+        compute="_compute_exchange_type",
+        store=True,
+        readonly=False,
+        precompute=True,
+        required=True,
+        help="From the warranty term; the staff may decide otherwise.",
+    )
+    loaner_lot_id = fields.Many2one(
+        "stock.lot",
+        string="Loaner / Replacement Unit",
+        check_company=True,
+        tracking=True,
+        help="Serial lent to the customer (loaner) or given instead of theirs (replacement).",
+    )
+    loaner_state = fields.Selection(
+        [
+            ("none", "None"),
+            ("out", "With the customer"),
+            ("back", "Returned"),
+            ("kept", "Kept by the customer"),
+        ],
+        compute="_compute_loaner_state",
+        store=True,
+    )
+    loaner_issue_picking_id = fields.Many2one("stock.picking", readonly=True, copy=False)
+    loaner_return_picking_id = fields.Many2one("stock.picking", readonly=True, copy=False)
+    loaner_kept = fields.Boolean(
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="A manager decided the customer keeps the loaner (to be invoiced).",
+    )
+
+    @api.depends("warranty_id")
+    def _compute_exchange_type(self):
+        for order in self:
+            order.exchange_type = order.warranty_id.term_id.exchange_type or "none"
+
+    @api.depends(
+        "loaner_issue_picking_id.state", "loaner_return_picking_id.state", "loaner_kept", "exchange_type"
+    )
+    def _compute_loaner_state(self):
+        for order in self:
+            if order.loaner_issue_picking_id.state != "done" or order.exchange_type != "loaner":
+                order.loaner_state = "none"
+            elif order.loaner_kept:
+                order.loaner_state = "kept"
+            elif order.loaner_return_picking_id.state == "done":
+                order.loaner_state = "back"
+            else:
+                order.loaner_state = "out"
+
+    def action_loaner_return(self):
+        """The customer hands the loaner back."""
+        orders = self.filtered(lambda o: o.loaner_state == "out")
+        if not orders:
+            raise UserError(self.env._("No loaner is out with the customer on this order."))
+        pickings = orders._create_pickings(
+            "loaner_in_type_id", lambda o: o._prepare_loaner_return_move_vals()
+        )
+        for order, picking in zip(orders, pickings, strict=True):
+            order.loaner_return_picking_id = picking
+        pickings._after_sales_validate()
+        return True
+
+    def action_loaner_keep(self):
+        """Manager's decision: the customer keeps the loaner (e.g. to be invoiced)."""
+        self._check_manager(self.env._("Only After-Sales managers can let a customer keep a loaner."))
+        orders = self.filtered(lambda o: o.loaner_state == "out")
+        if not orders:
+            raise UserError(self.env._("No loaner is out with the customer on this order."))
+        orders.loaner_kept = True
+        for order in orders:
+            order.message_post(
+                body=self.env._("The customer keeps loaner %(lot)s.", lot=order.loaner_lot_id.name)
+            )
+        return True
+
+    def _issue_loaner(self):
+        """Hand the loaner, or the advance replacement, to the customer."""
+        pickings = self._create_pickings("loaner_out_type_id", lambda o: o._prepare_loaner_issue_move_vals())
+        for order, picking in zip(self, pickings, strict=True):
+            order.loaner_issue_picking_id = picking
+        pickings._after_sales_validate()
+
+    def _prepare_loaner_issue_move_vals(self):
+        source = (
+            self.warehouse_id.lot_stock_id
+            if self.exchange_type == "advance"
+            else self.warehouse_id.loaner_location_id
+        )
+        return self._move_vals(
+            self.loaner_lot_id.product_id,
+            self.loaner_lot_id,
+            source,
+            self.env.ref("stock.stock_location_customers"),
+        )
+
+    def _prepare_loaner_return_move_vals(self):
+        return self._move_vals(
+            self.loaner_lot_id.product_id,
+            self.loaner_lot_id,
+            self.env.ref("stock.stock_location_customers"),
+            self.warehouse_id.loaner_location_id,
+        )
