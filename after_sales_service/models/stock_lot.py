@@ -1,5 +1,5 @@
 from odoo import fields, models
-from odoo.tools import SQL
+from odoo.tools import create_index
 
 from .warranty import STATES
 
@@ -25,9 +25,7 @@ class StockLot(models.Model):
         res = super().init()
         # Odoo indexes serial names for "contains" searches only (trigram);
         # intake desks and outside systems look serials up by exact name.
-        self.env.cr.execute(
-            SQL("CREATE INDEX IF NOT EXISTS after_sales_stock_lot_name_idx ON stock_lot (name, product_id)")
-        )
+        create_index(self.env.cr, "after_sales_stock_lot_name_idx", self._table, ["name", "product_id"])
         return res
 
     def _compute_service_order_count(self):

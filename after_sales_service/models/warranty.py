@@ -3,7 +3,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
-from odoo.tools import SQL
+from odoo.tools import create_index
 
 STATES = [
     ("draft", "Draft"),
@@ -179,12 +179,12 @@ class AfterSalesWarranty(models.Model):
 
     def init(self):
         # The coverage lookup of a serial: one index scan, newest end first.
-        self.env.cr.execute(
-            SQL(
-                "CREATE INDEX IF NOT EXISTS after_sales_warranty_lot_cover_idx "
-                "ON after_sales_warranty (lot_id, date_end DESC) "
-                "WHERE registration_state = 'confirmed'"
-            )
+        create_index(
+            self.env.cr,
+            "after_sales_warranty_lot_cover_idx",
+            self._table,
+            ["lot_id", "date_end DESC"],
+            where="registration_state = 'confirmed'",
         )
 
     def _compute_display_name(self):
