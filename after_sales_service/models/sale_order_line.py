@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 
 class SaleOrderLine(models.Model):
@@ -18,7 +18,7 @@ class SaleOrderLine(models.Model):
     def _check_warranty_lot(self):
         for line in self:
             if line.warranty_lot_id and not line.is_warranty_extension:
-                raise UserError(
+                raise ValidationError(
                     self.env._(
                         "Only warranty extension products take a serial to extend (line %(line)s).",
                         line=line.name,

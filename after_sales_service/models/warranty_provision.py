@@ -1,7 +1,7 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 DAYS_PER_MONTH = 365.25 / 12
@@ -84,9 +84,9 @@ class AfterSalesWarrantyProvision(models.Model):
     def _check_parameters(self):
         for provision in self:
             if provision.history_months <= 0:
-                raise UserError(self.env._("The cost history must cover at least one month."))
+                raise ValidationError(self.env._("The cost history must cover at least one month."))
             if not 0.0 <= provision.sales_percent <= 100.0:
-                raise UserError(self.env._("The percent of sales lies between 0 and 100."))
+                raise ValidationError(self.env._("The percent of sales lies between 0 and 100."))
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_posted(self):
@@ -176,11 +176,31 @@ class AfterSalesWarrantyProvision(models.Model):
             days=DAYS_PER_MONTH,
             company=self.company_id.id,
         )
-        self.env.flush_all()
+        self._flush_registrations()
+        self.env["sale.order.line"].flush_model(["order_id", "price_subtotal", "product_uom_qty"])
+        self.env["sale.order"].flush_model(["currency_rate"])
+        self.env["product.template"].flush_model(["list_price"])
         rows = self.env.execute_query(query)
         return {
             categ: (float(units), float(months), float(value or 0.0)) for categ, units, months, value in rows
         }
+
+    def _flush_registrations(self):
+        """Write the pending changes of what the provision queries read of
+        the registrations and their products' categories."""
+        self.env["after_sales.warranty"].flush_model(
+            [
+                "company_id",
+                "date_end",
+                "date_start",
+                "product_id",
+                "quantity",
+                "registration_state",
+                "sale_line_id",
+            ]
+        )
+        self.env["product.product"].flush_model(["product_tmpl_id"])
+        self.env["product.template"].flush_model(["categ_id"])
 
     def _history_window(self):
         return self.date - relativedelta(months=self.history_months) + relativedelta(days=1), self.date
@@ -189,7 +209,20 @@ class AfterSalesWarrantyProvision(models.Model):
         """Warranty costs posted in the history window and the unit-months of
         coverage they were incurred for, by product category of the unit."""
         date_from, date_to = self._history_window()
-        self.env.flush_all()
+        self._flush_registrations()
+        self.env["account.move.line"].flush_model(
+            [
+                "account_id",
+                "after_sales_coverage",
+                "after_sales_order_id",
+                "balance",
+                "company_id",
+                "date",
+                "parent_state",
+            ]
+        )
+        self.env["account.account"].flush_model(["account_type"])
+        self.env["after_sales.service.order"].flush_model(["product_id"])
         cost_rows = self.env.execute_query(
             SQL(
                 """
