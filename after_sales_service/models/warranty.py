@@ -187,6 +187,7 @@ class AfterSalesWarranty(models.Model):
             where="registration_state = 'confirmed'",
         )
 
+    @api.depends("name", "lot_id.name")
     def _compute_display_name(self):
         for warranty in self:
             serial = warranty.lot_id.name
