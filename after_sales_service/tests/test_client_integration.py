@@ -15,7 +15,7 @@ if os.path.isdir(CLIENT_DIR) and CLIENT_DIR not in sys.path:
     sys.path.insert(0, CLIENT_DIR)
 
 try:
-    from after_sales_client import (  # noqa: E402
+    from after_sales_client import (
         AccessDenied,
         AfterSalesClient,
         AuthenticationFailed,
