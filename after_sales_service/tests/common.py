@@ -6,7 +6,26 @@ from odoo.tests import new_test_user
 from odoo.addons.base.tests.common import BaseCommon
 
 
-class AfterSalesCommon(BaseCommon):
+class ExpectedErrorMixin:
+    """Expected errors with their message: a different refusal of the same
+    type does not count as the expected one."""
+
+    @contextmanager
+    def assertRaisesMessage(self, exception, regex):
+        """Odoo's assertRaises plus a pattern its message must match.
+
+        Not unittest's assertRaisesRegex: Odoo's assertRaises rolls back to a
+        savepoint and, for access errors, empties the cache first, so that a
+        cached value does not hide a refused read.
+        """
+        if not regex:
+            raise ValueError("give a pattern of the expected message")
+        with self.assertRaises(exception) as catcher:
+            yield catcher
+        self.assertRegex(str(catcher.exception), regex)
+
+
+class AfterSalesCommon(ExpectedErrorMixin, BaseCommon):
     """Terms, products, customers and one user per role, without demo data."""
 
     @classmethod
@@ -94,13 +113,6 @@ class AfterSalesCommon(BaseCommon):
             groups="base.group_user,stock.group_stock_user",
             company_id=cls.company.id,
         )
-
-    @contextmanager
-    def assertRaisesMessage(self, exception, regex):
-        """assertRaises (which rolls back to a savepoint) plus the message."""
-        with self.assertRaises(exception) as catcher:
-            yield catcher
-        self.assertRegex(str(catcher.exception), regex)
 
     @classmethod
     def _create_lots(cls, product, names):

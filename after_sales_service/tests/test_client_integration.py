@@ -106,9 +106,9 @@ class TestClientIntegration(HttpCase):
             (order.state, order.coverage, order.customer), ("confirmed", "warranty", "Client customer")
         )
         self.assertEqual(client.service_order_status(order.name).serial, "CLI-SN-1")
-        with self.assertRaises(ValidationFailed):
+        with self.assertRaisesRegex(ValidationFailed, "Serial number NO-SUCH-SERIAL is unknown"):
             client.open_service_order(serial="NO-SUCH-SERIAL", symptom="x")
-        with self.assertRaises(ValidationFailed):
+        with self.assertRaisesRegex(ValidationFailed, "Unknown service order: SRV/NOPE"):
             client.service_order_status("SRV/NOPE")
 
         record = self.env["after_sales.service.order"].search([("name", "=", order.name)])
@@ -129,10 +129,14 @@ class TestClientIntegration(HttpCase):
         self.assertAlmostEqual(costs.by_coverage["warranty"], before.by_coverage.get("warranty", 0.0) + 12.0)
 
     def test_access_errors(self):
-        with self.assertRaises(AuthenticationFailed):
+        with self.assertRaisesRegex(AuthenticationFailed, "Login failed for client_desk"):
             self._client(secret="wrong password").warranty_status("X")
         nobody = self._client("client_nobody")
-        with self.assertRaises(AccessDenied):
+        with self.assertRaisesRegex(
+            AccessDenied, r"not allowed to create 'Warranty Registration' \(after_sales\.warranty\)"
+        ):
             nobody.register_warranties([{"ref": "N-1", "product_id": self.product.id, "partner_id": 1}])
-        with self.assertRaises(AccessDenied):
+        with self.assertRaisesRegex(
+            AccessDenied, r"not allowed to create 'Service Order' \(after_sales\.service\.order\)"
+        ):
             nobody.open_service_order(product_id=self.product.id, partner_id=self.partner.id, symptom="x")

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 from freezegun import freeze_time
 
 from odoo import fields
+from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
 from .service_common import ServiceOrderCommon
@@ -66,7 +67,7 @@ class TestServiceOrderFlow(ServiceOrderCommon):
         self.assertEqual(order.total_cost, 125.0)
         self.assertEqual(order.customer_amount, 0.0)
 
-        with self.assertRaisesMessage(Exception, "still with the customer"):
+        with self.assertRaisesMessage(UserError, "loaner LOANER-1 of .* is still with the customer"):
             order.action_return()
         order.action_loaner_return()
         self.assertEqual(order.loaner_state, "back")
@@ -127,7 +128,7 @@ class TestServiceOrderFlow(ServiceOrderCommon):
         order = self._order(request_type="inspection", exchange_type="none")
         order.action_confirm()
         order.action_receive()
-        with self.assertRaisesMessage(Exception, "not possible"):
+        with self.assertRaisesMessage(UserError, "Returning the unit is not possible .* in state Received"):
             order.action_return()
         order.no_fault_found = True
         order.action_done()
@@ -140,7 +141,7 @@ class TestServiceOrderFlow(ServiceOrderCommon):
         order = self._order(exchange_type="none")
         order.action_confirm()
         order.action_receive()
-        with self.assertRaisesMessage(Exception, "no finished repair"):
+        with self.assertRaisesMessage(UserError, "has no finished repair"):
             order.action_done()
         self.assertEqual(order.state, "received")
 

@@ -131,7 +131,9 @@ class TestServiceOrderAccess(ServiceOrderCommon):
         order.action_receive()
         order.action_start_repair()
         self.assertEqual(order.state, "in_repair")
-        with self.assertRaises(AccessError):
+        with self.assertRaisesMessage(
+            AccessError, r"not allowed to delete 'Service Order' \(after_sales\.service\.order\)"
+        ):
             order.unlink()
 
     def test_accountant_reads_only(self):
@@ -147,9 +149,13 @@ class TestServiceOrderAccess(ServiceOrderCommon):
         self.assertEqual(as_accountant.parts_cost, 25.0)
         self.assertEqual(as_accountant.customer_amount, 60.0)
         self.assertEqual(as_accountant.partner_id, self.customer)
-        with self.assertRaises(AccessError):
+        with self.assertRaisesMessage(
+            AccessError, r"not allowed to modify 'Service Order' \(after_sales\.service\.order\)"
+        ):
             as_accountant.write({"symptom": "changed"})
-        with self.assertRaises(AccessError):
+        with self.assertRaisesMessage(
+            AccessError, r"not allowed to create 'Service Order' \(after_sales\.service\.order\)"
+        ):
             self.Order.with_user(self.accountant).create(
                 {"partner_id": self.customer.id, "product_id": self.product_plain.id}
             )
@@ -157,7 +163,8 @@ class TestServiceOrderAccess(ServiceOrderCommon):
     def test_other_company_cannot_act(self):
         order = self._order(exchange_type="none")
         self.assertFalse(self.Order.with_user(self.other_user).search([("id", "=", order.id)]))
-        with self.assertRaises(AccessError):
+        # The company rule refuses already the read of the order's state.
+        with self.assertRaisesMessage(AccessError, r"doesn't have 'read' access to:\n- Service Order\b"):
             order.with_user(self.other_user).action_confirm()
         self.assertEqual(order.state, "draft")
 

@@ -36,9 +36,13 @@ class TestWarrantyAccess(AfterSalesCommon):
         with self.assertRaisesMessage(AccessError, "Only After-Sales managers can void"):
             self.warranty.with_user(self.user).write({"registration_state": "void"})
         self.assertEqual(self.warranty.state, "active")
-        with self.assertRaises(AccessError):
+        with self.assertRaisesMessage(
+            AccessError, r"not allowed to modify 'Warranty Term' \(after_sales\.warranty\.term\)"
+        ):
             self.term_consumer.with_user(self.user).duration = 36
-        with self.assertRaises(AccessError):
+        with self.assertRaisesMessage(
+            AccessError, r"not allowed to create 'Warranty Term' \(after_sales\.warranty\.term\)"
+        ):
             self.Term.with_user(self.user).create({"name": "Mine", "duration": 5})
         self.assertEqual(self.term_consumer.duration, 24)
 
@@ -52,9 +56,13 @@ class TestWarrantyAccess(AfterSalesCommon):
         warranty = self.warranty.with_user(self.accountant)
         self.assertEqual(warranty.read(["lot_id"])[0]["lot_id"][1], "SN-A1")
         self.assertEqual(self.term_consumer.with_user(self.accountant).duration, 24)
-        with self.assertRaises(AccessError):
+        with self.assertRaisesMessage(
+            AccessError, r"not allowed to modify 'Warranty Registration' \(after_sales\.warranty\)"
+        ):
             warranty.ref = "X"
-        with self.assertRaises(AccessError):
+        with self.assertRaisesMessage(
+            AccessError, r"not allowed to create 'Warranty Registration' \(after_sales\.warranty\)"
+        ):
             self.Warranty.with_user(self.accountant).create(
                 {"partner_id": self.customer.id, "product_id": self.product_plain.id}
             )
@@ -63,15 +71,23 @@ class TestWarrantyAccess(AfterSalesCommon):
         lot = self.lot.with_user(self.stock_user)
         self.assertEqual(lot.warranty_id, self.warranty)
         self.assertEqual(lot.warranty_state, "active")
-        with self.assertRaises(AccessError):
+        with self.assertRaisesMessage(
+            AccessError, r"not allowed to modify 'Warranty Registration' \(after_sales\.warranty\)"
+        ):
             self.warranty.with_user(self.stock_user).ref = "X"
 
     def test_other_company_sees_nothing(self):
         Warranty = self.Warranty.with_user(self.other_user)
         self.assertFalse(Warranty.search([]))
-        with self.assertRaises(AccessError):
+        with self.assertRaisesMessage(
+            AccessError, r"doesn't have 'read' access to:\n- Warranty Registration\b"
+        ):
             self.warranty.with_user(self.other_user).read(["name"])
-        with self.assertRaises(AccessError):
+        # A manager of the other company: the company rule refuses already the
+        # read of the registration's state, before anything is written.
+        with self.assertRaisesMessage(
+            AccessError, r"doesn't have 'read' access to:\n- Warranty Registration\b"
+        ):
             self.warranty.with_user(self.other_user).action_void()
         self.assertEqual(self.warranty.state, "active")
         # Terms of the company stay private; shared terms (no company) are visible.

@@ -103,7 +103,7 @@ class TestWarrantyRegistration(AfterSalesCommon):
         self.assertEqual(second.ref, "SHOP-2")
 
     def test_no_term_rejected(self):
-        with self.assertRaises(ValidationError):
+        with self.assertRaisesMessage(ValidationError, "Product Descaler has no warranty term"):
             self.Warranty.create({"partner_id": self.customer.id, "product_id": self.product_no_term.id})
 
     def test_register_batch_is_idempotent(self):
