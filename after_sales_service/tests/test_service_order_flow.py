@@ -189,7 +189,9 @@ class TestServiceOrderFlow(ServiceOrderCommon):
         self.assertEqual(sale.amount_untaxed, (60.0 + 80.0) / 2)
         self._finish_repair(order)
         self.assertEqual(order.total_cost, 25.0 + 40.0)
-        self.assertEqual(order.customer_amount, 32.5)
+        # The customer pays the quotation: sale prices less the company's half.
+        self.assertEqual(order.customer_amount, sale.amount_untaxed)
+        self.assertEqual(order.customer_amount, 70.0)
 
     def test_cancel_in_every_state_keeps_stock_consistent(self):
         steps = ["action_confirm", "action_receive", "action_start_repair"]

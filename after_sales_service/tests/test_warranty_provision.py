@@ -62,6 +62,22 @@ class TestWarrantyProvision(ServiceAccountingCommon):
         self.assertEqual(self._balance(self.provision_expense), 40.0)
         self.assertEqual(self._balance(self.provision_account), -40.0)
 
+    def test_percent_of_sales_counts_the_coverage_left(self):
+        """A unit whose coverage is partly used counts for the part still to run."""
+        fresh = self._register("PROV-FRESH", self.today)
+        used = self._register("PROV-USED", self.today - relativedelta(days=300))
+        self.assertEqual(fresh.date_start, self.today, "the first unit has its whole coverage left")
+        left = ((used.date_end - self.today).days + 1) / ((used.date_end - used.date_start).days + 1)
+        self.assertTrue(0.4 < left < 0.9, "the second unit has used part of its coverage")
+        provision = self._provision()
+        provision.action_compute()
+        line = provision.line_ids
+        self.assertEqual(line.units, 2.0)
+        self.assertAlmostEqual(line.sales_value, 1000.0 + 1000.0 * left, places=2)
+        self.assertAlmostEqual(line.amount, round((1000.0 + 1000.0 * left) * 0.02, 2), places=2)
+        # Less than the whole coverage of two units would call for.
+        self.assertLess(line.amount, 40.0)
+
     def _expected(self, cost, registrations):
         """Cost per unit-day over the window, times the days of coverage left."""
         window_start = self.today - relativedelta(months=12) + relativedelta(days=1)
