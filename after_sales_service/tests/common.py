@@ -1,9 +1,22 @@
+"""The addon's test bases, one per need:
+
+- ``AfterSalesCommon``: warranty terms, products, customers, a user per role
+  and stock helpers, on Odoo's ``BaseCommon`` (no chart of accounts);
+- ``ServiceOrderCommon``: the same plus a delivered unit under warranty,
+  spare parts in stock and a loaner, for service orders;
+- ``ServiceAccountingCommon``: a company with a real chart of accounts and
+  parts valued in real time, for the postings.
+"""
+
 from contextlib import contextmanager
 
 from odoo import Command
 from odoo.tests import new_test_user
 
 from odoo.addons.base.tests.common import BaseCommon
+from odoo.addons.stock_account.tests.test_anglo_saxon_valuation_reconciliation_common import (
+    ValuationReconciliationTestCommon,
+)
 
 
 class ExpectedErrorMixin:
@@ -196,3 +209,228 @@ class AfterSalesCommon(ExpectedErrorMixin, BaseCommon):
         returned.move_ids.picked = True
         returned.button_validate()
         return returned
+
+
+class ServiceOrderCommon(AfterSalesCommon):
+    """A delivered unit under warranty, spare parts in stock, loaners."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Order = cls.env["after_sales.service.order"]
+        cls.service_location = cls.warehouse.service_location_id
+        cls.loaner_location = cls.warehouse.loaner_location_id
+        cls.consumption_location = cls.company.after_sales_consumption_location_id
+        cls.term_consumer.write({"exchange_type": "loaner", "repair_days": 21})
+        cls.labor_product = cls.env["product.product"].create(
+            {"name": "Workshop hour", "type": "service", "standard_price": 40.0, "list_price": 80.0}
+        )
+        cls.company.after_sales_labor_product_id = cls.labor_product
+        cls.company.after_sales_paid_repair_days = 10
+        # Warranty labour is posted when an order is done: the company's chart
+        # gets its service accounts (done at install for existing companies).
+        cls.company._after_sales_setup_accounts()
+        cls.part = cls.env["product.product"].create(
+            {"name": "Pump", "is_storable": True, "standard_price": 25.0, "list_price": 60.0}
+        )
+        cls.product_serial.spare_part_ids = cls.part
+        cls._put_in_stock(cls.part, 20)
+
+        cls.unit_lot = cls._create_lots(cls.product_serial, ["UNIT-1"])
+        cls.delivery = cls._deliver(cls.customer, cls.product_serial, lots=cls.unit_lot)
+        cls.warranty = cls.Warranty.search([("lot_id", "=", cls.unit_lot.id)])
+        cls.loaner_lot = cls._create_lots(cls.product_serial, ["LOANER-1"])
+        cls.env["stock.quant"]._update_available_quantity(
+            cls.product_serial, cls.loaner_location, 1.0, lot_id=cls.loaner_lot
+        )
+
+    @classmethod
+    def _order(cls, lot=None, **vals):
+        lot = lot or cls.unit_lot
+        return cls.Order.create(
+            {
+                "partner_id": cls.customer.id,
+                "product_id": lot.product_id.id,
+                "lot_id": lot.id,
+                "symptom": "Does not heat",
+                **vals,
+            }
+        )
+
+    def _quantity(self, lot, location, owner=None):
+        quants = self.env["stock.quant"].search(
+            [("lot_id", "=", lot.id), ("location_id", "=", location.id)]
+            + ([("owner_id", "=", owner.id)] if owner else [])
+        )
+        return sum(quants.mapped("quantity"))
+
+    def _add_part(self, order, quantity=1.0):
+        wizard = self.env["after_sales.add.part"].create(
+            {"order_id": order.id, "product_id": self.part.id, "quantity": quantity}
+        )
+        wizard.action_add()
+        return order.repair_ids.move_ids.filtered(lambda m: m.product_id == self.part)
+
+    def _finish_repair(self, order):
+        repair = order.repair_ids
+        repair.action_assign()
+        repair.move_ids.picked = True
+        repair.action_repair_end()
+        return repair
+
+    def _labor(self, order, hours=1.5):
+        return self.env["after_sales.service.labor"].create(
+            {"order_id": order.id, "name": "Replace pump", "hours": hours}
+        )
+
+    @classmethod
+    def _replacement_unit(cls, name="NEW-1"):
+        lot = cls._create_lots(cls.product_serial, [name])
+        cls._put_in_stock(cls.product_serial, lots=lot)
+        return lot
+
+    def _route_from_vendor(self, product):
+        vendors = self.env.ref("stock.stock_location_suppliers")
+        route = self.env["stock.route"].create(
+            {
+                "name": "Vendor resupply",
+                "product_selectable": True,
+                "rule_ids": [
+                    Command.create(
+                        {
+                            "name": "Vendor to stock",
+                            "action": "pull",
+                            "procure_method": "make_to_stock",
+                            "location_src_id": vendors.id,
+                            "location_dest_id": self.stock_location.id,
+                            "picking_type_id": self.warehouse.in_type_id.id,
+                            "company_id": self.company.id,
+                        }
+                    )
+                ],
+            }
+        )
+        product.route_ids = route
+        return route
+
+
+class ServiceAccountingCommon(ExpectedErrorMixin, ValuationReconciliationTestCommon):
+    """A company with a real chart of accounts (AccountTestInvoicingCommon, with
+    stock valuation accounts), its after-sales accounts, parts valued in real time."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, skip_sms=True, tracking_disable=True))
+        cls.company = cls.company_data["company"]
+        cls.env.user.groups_id += cls.env.ref("stock_account.group_stock_accounting_automatic")
+        cls.env.user.groups_id += cls.env.ref("after_sales_service.group_after_sales_manager")
+        cls.company._after_sales_setup_accounts()
+        cls.warehouse = cls.env["stock.warehouse"].search([("company_id", "=", cls.company.id)], limit=1)
+        cls.customers = cls.env.ref("stock.stock_location_customers")
+
+        cls.parts_category = cls.env["product.category"].create(
+            {
+                "name": "Spare parts (real time)",
+                "property_valuation": "real_time",
+                "property_cost_method": "fifo",
+                "property_stock_valuation_account_id": cls.company_data["default_account_stock_valuation"].id,
+                "property_stock_account_input_categ_id": cls.company_data["default_account_stock_in"].id,
+                "property_stock_account_output_categ_id": cls.company_data["default_account_stock_out"].id,
+            }
+        )
+        cls.part = cls.env["product.product"].create(
+            {"name": "Pump", "is_storable": True, "standard_price": 25.0, "categ_id": cls.parts_category.id}
+        )
+        cls.labor = cls.env["product.product"].create(
+            {"name": "Workshop hour", "type": "service", "standard_price": 40.0, "list_price": 80.0}
+        )
+        cls.company.after_sales_labor_product_id = cls.labor
+        cls.term = cls.env["after_sales.warranty.term"].create(
+            {"name": "24 months", "duration": 24, "company_id": cls.company.id}
+        )
+        cls.unit = cls.env["product.product"].create(
+            {
+                "name": "Espresso",
+                "is_storable": True,
+                "tracking": "serial",
+                "warranty_term_id": cls.term.id,
+                "company_id": cls.company.id,
+            }
+        )
+        cls.customer = cls.env["res.partner"].create({"name": "Service customer"})
+        quant = cls.env["stock.quant"].create(
+            {
+                "product_id": cls.part.id,
+                "location_id": cls.warehouse.lot_stock_id.id,
+                "inventory_quantity": 10,
+            }
+        )
+        quant.action_apply_inventory()
+        cls.technician = new_test_user(
+            cls.env,
+            login="acc_technician",
+            groups="base.group_user,after_sales_service.group_after_sales_user",
+            company_id=cls.company.id,
+            company_ids=[(6, 0, cls.company.ids)],
+        )
+        cls.accountant = new_test_user(
+            cls.env,
+            login="acc_accountant",
+            groups="base.group_user,account.group_account_user",
+            company_id=cls.company.id,
+            company_ids=[(6, 0, cls.company.ids)],
+        )
+
+    def _unit(self, name, covered=True):
+        lot = self.env["stock.lot"].create(
+            {"name": name, "product_id": self.unit.id, "company_id": self.company.id}
+        )
+        if covered:
+            self.env["after_sales.warranty"].create(
+                {"partner_id": self.customer.id, "product_id": self.unit.id, "lot_id": lot.id}
+            )
+        return lot
+
+    def _order(self, lot, **vals):
+        return self.env["after_sales.service.order"].create(
+            {
+                "partner_id": self.customer.id,
+                "product_id": self.unit.id,
+                "lot_id": lot.id,
+                "warehouse_id": self.warehouse.id,
+                "exchange_type": "none",
+                **vals,
+            }
+        )
+
+    def _repair(self, order, parts=2, hours=1.5, part=None):
+        order.action_confirm()
+        order.action_receive()
+        order.action_start_repair()
+        if parts:
+            self.env["stock.move"].create(
+                {
+                    "repair_id": order.repair_ids.id,
+                    "product_id": (part or self.part).id,
+                    "product_uom_qty": parts,
+                    "repair_line_type": "add",
+                }
+            )
+        if hours:
+            self.env["after_sales.service.labor"].create(
+                {"order_id": order.id, "name": "Work", "hours": hours}
+            )
+        return order.repair_ids
+
+    def _end(self, order):
+        repair = order.repair_ids
+        repair.action_assign()
+        repair.move_ids.picked = True
+        repair.action_repair_end()
+
+    def _balance(self, account, order=None):
+        domain = [("account_id", "=", account.id), ("parent_state", "=", "posted")]
+        if order:
+            domain.append(("move_id", "in", order.account_move_ids.ids))
+        return sum(self.env["account.move.line"].search(domain).mapped("balance"))

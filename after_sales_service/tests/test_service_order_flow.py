@@ -7,7 +7,7 @@ from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
-from .service_common import ServiceOrderCommon
+from .common import ServiceOrderCommon
 
 
 @tagged("post_install", "-at_install")

@@ -1,7 +1,7 @@
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
-from .service_common import ServiceOrderCommon
+from .common import ServiceOrderCommon
 
 
 @tagged("post_install", "-at_install")

@@ -1,6 +1,6 @@
 from odoo.tests import tagged
 
-from .service_common import ServiceOrderCommon
+from .common import ServiceOrderCommon
 
 
 @tagged("post_install", "-at_install")

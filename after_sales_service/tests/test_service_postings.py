@@ -2,7 +2,7 @@ from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
-from .test_service_accounting import ServiceAccountingCommon
+from .common import ServiceAccountingCommon
 
 
 @tagged("post_install", "-at_install")

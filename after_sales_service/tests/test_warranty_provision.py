@@ -4,7 +4,7 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
-from .test_service_accounting import ServiceAccountingCommon
+from .common import ServiceAccountingCommon
 
 DAYS_PER_MONTH = 365.25 / 12
 
