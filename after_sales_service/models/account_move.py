@@ -13,6 +13,7 @@ class AccountMove(models.Model):
         string="Service Order",
         index="btree_not_null",
         copy=False,
+        check_company=True,
         help="The service order this entry belongs to. On a vendor bill (courier, transport), "
         "its lines go to the transport expense account when the order is under warranty or goodwill.",
     )
@@ -23,6 +24,7 @@ class AccountMove(models.Model):
         index="btree_not_null",
         readonly=True,
         copy=False,
+        check_company=True,
         help="The supplier warranty claim this credit note settles.",
     )
 

@@ -22,6 +22,7 @@ class AfterSalesServiceLabor(models.Model):
         string="Technician",
         required=True,
         default=lambda self: self.env.user,
+        check_company=True,
         domain="[('share', '=', False)]",
     )
     date = fields.Date(required=True, default=fields.Date.context_today)

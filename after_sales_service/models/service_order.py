@@ -147,7 +147,8 @@ class AfterSalesServiceOrder(models.Model):
         string="Technician",
         tracking=True,
         index=True,
-        domain="[('share', '=', False), ('company_ids', 'in', company_id)]",
+        check_company=True,
+        domain="[('share', '=', False)]",
     )
     date_deadline = fields.Date(
         string="Deadline",

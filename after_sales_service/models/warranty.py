@@ -147,6 +147,7 @@ class AfterSalesWarranty(models.Model):
         index="btree_not_null",
         readonly=True,
         copy=False,
+        check_company=True,
     )
     sale_order_id = fields.Many2one(related="sale_line_id.order_id")
     move_id = fields.Many2one(
@@ -155,6 +156,7 @@ class AfterSalesWarranty(models.Model):
         index="btree_not_null",
         readonly=True,
         copy=False,
+        check_company=True,
     )
     picking_id = fields.Many2one(related="move_id.picking_id")
     parent_id = fields.Many2one(
