@@ -4,7 +4,7 @@ from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
 from .common import AfterSalesCommon
@@ -79,6 +79,23 @@ class TestWarrantyExtension(AfterSalesCommon):
         )
         with self.assertRaisesMessage(UserError, "Set the serial number to extend"):
             order.action_confirm()
+
+    def test_serial_to_extend_only_on_extensions(self):
+        with self.assertRaisesMessage(ValidationError, "Only warranty extension products take a serial"):
+            self.env["sale.order"].create(
+                {
+                    "partner_id": self.customer.id,
+                    "order_line": [
+                        Command.create(
+                            {
+                                "product_id": self.product_plain.id,
+                                "product_uom_qty": 1,
+                                "warranty_lot_id": self.lot.id,
+                            }
+                        )
+                    ],
+                }
+            )
 
     def test_two_extensions_of_one_serial_in_one_order_are_chained(self):
         with freeze_time("2025-01-31"):
