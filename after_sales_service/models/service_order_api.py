@@ -1,7 +1,9 @@
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+
+from ..tools.api_input import check_date, check_id, check_text, shown
 
 
 class AfterSalesServiceOrder(models.Model):
@@ -15,53 +17,103 @@ class AfterSalesServiceOrder(models.Model):
         """Open a service order for a unit known by its serial number.
 
         :param values: dict with ``serial`` (or ``product_id``), optional
-            ``partner_id`` (default: the unit's customer), ``symptom``,
-            ``request_type`` and ``confirm`` (default True)
+            ``partner_id`` (default: the unit's customer, only when no
+            ``partner_id`` is given), ``symptom``, ``request_type`` (one of
+            the order's request types, default ``repair``) and ``confirm``
+            (a boolean, default True)
         :returns: the order's status dict (see ``api_status``)
+
+        Ids that are not positive integers or not of a record the user may
+        use in the current company, an unknown serial, a serial that several
+        products share without ``product_id``, an unknown request type, or a
+        unit that already has an open order (named in the error when the
+        user may read it) are refused with a UserError; nothing is created.
         """
         if not isinstance(values, dict):
             raise UserError(self.env._("Give the service order as a dict."))
         unknown = set(values) - {"serial", "product_id", "partner_id", "symptom", "request_type", "confirm"}
         if unknown:
-            raise UserError(self.env._("Unknown keys: %(keys)s", keys=", ".join(sorted(unknown))))
-        product = self.env["product.product"].browse(values.get("product_id") or []).exists()
+            raise UserError(self.env._("Unknown keys: %(keys)s", keys=", ".join(sorted(map(str, unknown)))))
+        company = self.env.company
+        product = self.env["product.product"]
+        if values.get("product_id") not in (None, False):
+            product = self._api_record("product.product", values["product_id"], "product_id", company)
+            if not product:
+                raise UserError(self.env._("Unknown product (product_id %(id)s).", id=values["product_id"]))
         lot = self.env["stock.lot"]
-        if values.get("serial"):
+        if values.get("serial") not in (None, False, ""):
+            serial = check_text(self.env, values["serial"], "serial")
             lot = lot.search(
                 [
-                    ("name", "=", str(values["serial"])),
-                    ("company_id", "in", [self.env.company.id, False]),
+                    ("name", "=", serial),
+                    ("company_id", "in", [company.id, False]),
                     *([("product_id", "=", product.id)] if product else []),
-                ],
-                limit=1,
+                ]
             )
             if not lot:
-                raise UserError(self.env._("Serial number %(serial)s is unknown.", serial=values["serial"]))
+                raise UserError(self.env._("Serial number %(serial)s is unknown.", serial=serial))
+            if len(lot) > 1:
+                raise UserError(
+                    self.env._(
+                        "Serial number %(serial)s belongs to several products (%(products)s): "
+                        "give the product_id.",
+                        serial=serial,
+                        products=", ".join(lot.product_id.mapped("display_name")),
+                    )
+                )
+            self._check_no_open_order(lot)
         product = product or lot.product_id
         if not product:
             raise UserError(self.env._("Give the serial number or the product of the unit."))
-        partner = self.env["res.partner"].browse(values.get("partner_id") or []).exists()
-        if not partner and lot:
-            partner = (lot.warranty_id.partner_id or lot.last_delivery_partner_id).commercial_partner_id
-        if not partner:
-            raise UserError(self.env._("Give the customer (partner_id): the unit's customer is not known."))
+        if values.get("partner_id") in (None, False):
+            partner = (
+                (lot.warranty_id.partner_id or lot.last_delivery_partner_id).commercial_partner_id
+                if lot
+                else self.env["res.partner"]
+            )
+            if not partner:
+                raise UserError(
+                    self.env._("Give the customer (partner_id): the unit's customer is not known.")
+                )
+        else:
+            partner = self._api_record("res.partner", values["partner_id"], "partner_id", company)
+            if not partner:
+                raise UserError(self.env._("Unknown customer (partner_id %(id)s).", id=values["partner_id"]))
+        request_types = self._fields["request_type"].get_values(self.env)
+        request_type = values.get("request_type") or "repair"
+        if request_type not in request_types:
+            raise UserError(
+                self.env._(
+                    "Unknown request type %(type)s: one of %(types)s.",
+                    type=shown(request_type),
+                    types=", ".join(request_types),
+                )
+            )
+        symptom = values.get("symptom") or False
+        if symptom is not False and (not isinstance(symptom, str) or "\x00" in symptom):
+            raise UserError(self.env._("The symptom must be a text, not %(value)s.", value=shown(symptom)))
+        confirm = values.get("confirm", True)
+        if not isinstance(confirm, bool):
+            raise UserError(self.env._("confirm must be true or false, not %(value)s.", value=shown(confirm)))
         order = self.create(
             {
                 "partner_id": partner.id,
                 "product_id": product.id,
                 "lot_id": lot.id or False,
-                "symptom": values.get("symptom") or False,
-                "request_type": values.get("request_type") or "repair",
+                "symptom": symptom,
+                "request_type": request_type,
             }
         )
-        if values.get("confirm", True):
+        if confirm:
             order.action_confirm()
         return order._api_values()[0]
 
     @api.model
     def api_status(self, names):
         """Status dicts of service orders by reference; unknown ones raise."""
-        if not isinstance(names, (list, tuple)) or not all(isinstance(n, str) for n in names):
+        if not isinstance(names, (list, tuple)) or not all(
+            isinstance(n, str) and "\x00" not in n for n in names
+        ):
             raise UserError(self.env._("Give the references as a list of strings."))
         orders = self.search([("name", "in", list(names))])
         by_name = {order.name: order for order in orders}
@@ -78,21 +130,20 @@ class AfterSalesServiceOrder(models.Model):
     @api.model
     def api_costs(self, date_from, date_to):
         """Costs of the orders finished between two ISO dates (inclusive)."""
-        try:
-            start, end = fields.Date.to_date(date_from), fields.Date.to_date(date_to)
-        except (TypeError, ValueError) as error:
-            raise UserError(self.env._("Give the period as two dates YYYY-MM-DD.")) from error
+        start = check_date(self.env, date_from, "date_from")
+        end = check_date(self.env, date_to, "date_to")
         if not start or not end or end < start:
             raise UserError(
                 self.env._("Give the period as two dates YYYY-MM-DD, the first not after the second.")
             )
-        orders = self.search(
-            [
-                ("state", "in", ("done", "returned")),
-                ("date_done", ">=", fields.Datetime.to_string(start)),
-                ("date_done", "<", fields.Datetime.to_string(end + timedelta(days=1))),
-            ]
-        )
+        # Datetimes, not strftime strings: those do not pad years before 1000.
+        domain = [
+            ("state", "in", ("done", "returned")),
+            ("date_done", ">=", datetime.combine(start, time.min)),
+        ]
+        if end < date.max:  # the calendar's last day has no next day
+            domain.append(("date_done", "<", datetime.combine(end + timedelta(days=1), time.min)))
+        orders = self.search(domain)
         by_coverage = {}
         for order in orders:
             by_coverage[order.coverage] = by_coverage.get(order.coverage, 0.0) + order.total_cost
@@ -123,7 +174,44 @@ class AfterSalesServiceOrder(models.Model):
 
     # Business methods --------------------------------------------------------
 
+    def _api_record(self, model, value, key, company):
+        """The record of ``model`` with id ``value`` that the user may use in
+        ``company`` (its own or shared), archived or not; empty if none."""
+        check_id(self.env, value, key)
+        return (
+            self.env[model]
+            .with_context(active_test=False)
+            .search([("id", "=", value), ("company_id", "in", [company.id, False])])
+        )
+
+    def _check_no_open_order(self, lot):
+        """Refuse a second open order for a unit: it is at one workshop at a time."""
+        # sudo: an order the user may not read still holds the unit; it is
+        # not named then.
+        open_order = self.sudo().search(
+            [("lot_id", "=", lot.id), ("state", "not in", ("returned", "cancel"))], limit=1
+        )
+        if open_order and open_order.with_env(self.env).has_access("read"):
+            raise UserError(
+                self.env._(
+                    "Serial number %(serial)s already has an open service order: %(order)s.",
+                    serial=lot.name,
+                    order=open_order.name,
+                )
+            )
+        if open_order:
+            raise UserError(
+                self.env._(
+                    "Serial number %(serial)s already has an open service order, "
+                    "in a company you cannot access.",
+                    serial=lot.name,
+                )
+            )
+
     def _api_values(self):
+        # sudo: the caller found these orders with their own rights (billing and
+        # accountants read orders, not serials nor registrations); the names of
+        # the order's unit and warranty are part of its status.
         return [
             {
                 "id": order.id,
@@ -138,5 +226,5 @@ class AfterSalesServiceOrder(models.Model):
                 "overdue": order.is_overdue,
                 "total_cost": order.total_cost,
             }
-            for order in self
+            for order in self.sudo()
         ]

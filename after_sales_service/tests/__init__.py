@@ -1,5 +1,6 @@
 from . import (
     test_accounting_pages,
+    test_api_bad_input,
     test_client_integration,
     test_date_utils,
     test_service_accounting,
