@@ -36,12 +36,12 @@ wheel: ## build dist/odoo_addon_after_sales_service-*.whl and dist/after_sales_c
 
 # The full run (no ARGS: 1,000,000 registrations, 1,000 serials, lifecycles of
 # 10, 100 and 1,000 orders, 10,000 registrations through the client) takes
-# about 20 minutes on a 2-core machine; the figures in README.md come from it.
-# A quick run, a few minutes, most of them installing the databases:
+# about 10 minutes on a 2-core machine; the figures in README.md come from it.
+# A quick run, 3 to 4 minutes, most of them installing the three databases:
 #   make bench ARGS="10000 100" SIZES=10 CLIENT_ARGS=1000
 # ARGS go to bench/run.sh ([REGISTRATIONS] [SERIALS]), SIZES (environment) to
 # its service lifecycles, CLIENT_ARGS to bench/run_client.sh ([COUNT]).
-bench: ## volume benchmarks (long; see the comment above for a quick run)
+bench: ## volume benchmarks, about 10 min; quick: make bench ARGS="10000 100" SIZES=10 CLIENT_ARGS=1000
 	bash bench/run.sh $(ARGS)
 	bash bench/run_client.sh $(CLIENT_ARGS)
 
