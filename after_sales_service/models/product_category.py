@@ -1,13 +1,18 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class ProductCategory(models.Model):
     _inherit = "product.category"
 
+    # Per company, as the category's accounts: categories are shared by all
+    # companies, a term belongs to one company or is shared.
     warranty_term_id = fields.Many2one(
         "after_sales.warranty.term",
+        company_dependent=True,
+        check_company=True,
         help="Applies to the products of this category and of its sub-categories "
-        "that set no term of their own.",
+        "that set no term of their own, in the current company.",
     )
 
     after_sales_parts_expense_account_id = fields.Many2one(
@@ -31,6 +36,20 @@ class ProductCategory(models.Model):
     analytic_precision = fields.Integer(
         store=False, default=lambda self: self.env["decimal.precision"].precision_get("Percentage Analytic")
     )
+
+    # Odoo's company check needs a company on the record: categories have none.
+    @api.constrains("warranty_term_id")
+    def _check_warranty_term_company(self):
+        company = self.env.company
+        for category in self:
+            if category.warranty_term_id.company_id not in (company, company.browse()):
+                raise ValidationError(
+                    self.env._(
+                        "The warranty term of a product category in %(company)s is a term of "
+                        "that company or a shared one.",
+                        company=company.display_name,
+                    )
+                )
 
     def _after_sales_inherited(self, field_name):
         """The value of ``field_name`` on this category or on its nearest

@@ -9,7 +9,7 @@ from unittest.mock import patch
 from freezegun import freeze_time
 from psycopg2 import errorcodes, errors
 
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
@@ -445,6 +445,20 @@ class TestApiBadInput(ServiceOrderCommon):
         self.assertEqual(
             Order.api_costs("0001-01-01", "9999-12-31"), Order.api_costs("1900-01-01", "2999-12-31")
         )
+
+    # Companies -------------------------------------------------------------
+
+    def test_category_term_is_per_company(self):
+        self.assertEqual(self.category.warranty_term_id, self.term_consumer)
+        with self.assertRaisesMessage(
+            ValidationError, r"product category in .* is a term of that company or a shared"
+        ):
+            self.category.warranty_term_id = self.other_term
+        other = self.category.with_company(self.other_company)
+        self.assertFalse(other.warranty_term_id)
+        other.warranty_term_id = self.other_term
+        self.assertEqual(other.warranty_term_id, self.other_term)
+        self.assertEqual(self.category.warranty_term_id, self.term_consumer)
 
 
 @tagged("post_install", "-at_install")
