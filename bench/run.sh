@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # Volume benchmarks on a throwaway PostgreSQL cluster. Prints its figures.
 # Usage: bench/run.sh [REGISTRATIONS] [SERIALS]   (defaults 1000000 1000)
+# Environment: SIZES (batched service lifecycles, default 10,100,1000),
+# DESK_SIZES (service desk orders one at a time, default 1,10,30), ONLY (the
+# benchmarks to run, comma-separated script names without .py; default all).
+# A quick run: ONLY=service_desk DESK_SIZES=1,10 bench/run.sh
 set -euo pipefail
 source "$(dirname "$0")/../scripts/lib.sh"
 find_odoo_python || die "no Odoo 18 found: put the 'odoo' command on PATH or set ODOO_PYTHON"
@@ -21,8 +25,11 @@ run_odoo "${common[@]}" -d bench_bare -i repair,stock_account,sale_stock >"$PG_D
   || { tail -n 30 "$PG_DIR/bare.log"; die "install failed"; }
 
 bench_py() {
-  "$ODOO_PYTHON" "$ROOT_DIR/bench/$1" --addons-path="$addons" "${db_args[@]}" "${@:2}"
+  case ",${ONLY:-$1}," in
+    *",$1,"*) "$ODOO_PYTHON" "$ROOT_DIR/bench/$1.py" --addons-path="$addons" "${db_args[@]}" "${@:2}" ;;
+  esac
 }
-bench_py warranty_lookup.py -d bench_addon --registrations "$REGISTRATIONS"
-bench_py delivery_validation.py --db-with bench_addon --db-without bench_bare --serials "$SERIALS"
-bench_py service_lifecycle.py --db-with bench_addon --db-without bench_bare --sizes "${SIZES:-10,100,1000}"
+bench_py warranty_lookup -d bench_addon --registrations "$REGISTRATIONS"
+bench_py delivery_validation --db-with bench_addon --db-without bench_bare --serials "$SERIALS"
+bench_py service_lifecycle --db-with bench_addon --db-without bench_bare --sizes "${SIZES:-10,100,1000}"
+bench_py service_desk --db-with bench_addon --db-without bench_bare --sizes "${DESK_SIZES:-1,10,30}"

@@ -6,11 +6,7 @@ order with its two transfers (receipt and return) on a database without the
 addon; the ratio of the two.
 """
 
-import time
-
-from _odoo_env import environment, parse, queries
-
-from odoo import Command
+from _odoo_env import comparison, environment, measured, parse, transfer
 
 
 def _setup(env, count, prefix):
@@ -29,100 +25,52 @@ def _setup(env, count, prefix):
 
 def addon_lifecycle(env, count):
     warehouse, product, lots, partner = _setup(env, count, "SVC")
-    q0, t0 = queries(), time.perf_counter()
-    orders = env["after_sales.service.order"].create(
-        [
-            {
-                "partner_id": partner.id,
-                "product_id": product.id,
-                "lot_id": lot.id,
-                "warehouse_id": warehouse.id,
-                "exchange_type": "none",
-            }
-            for lot in lots
-        ]
-    )
-    orders.action_confirm()
-    orders.action_receive()
-    orders.action_start_repair()
-    orders.repair_ids.action_repair_end()
-    orders.action_return()
-    env.flush_all()
+    with measured() as spent:
+        orders = env["after_sales.service.order"].create(
+            [
+                {
+                    "partner_id": partner.id,
+                    "product_id": product.id,
+                    "lot_id": lot.id,
+                    "warehouse_id": warehouse.id,
+                    "exchange_type": "none",
+                }
+                for lot in lots
+            ]
+        )
+        orders.action_confirm()
+        orders.action_receive()
+        orders.action_start_repair()
+        orders.repair_ids.action_repair_end()
+        orders.action_return()
+        env.flush_all()
     assert set(orders.mapped("state")) == {"returned"}
-    return queries() - q0, time.perf_counter() - t0
-
-
-def _transfers(env, warehouse, product, lots, partner, source, destination, picking_type):
-    pickings = env["stock.picking"].create(
-        [
-            {
-                "picking_type_id": picking_type.id,
-                "partner_id": partner.id,
-                "location_id": source.id,
-                "location_dest_id": destination.id,
-                "move_ids": [
-                    Command.create(
-                        {
-                            "name": lot.name,
-                            "product_id": product.id,
-                            "product_uom_qty": 1,
-                            "location_id": source.id,
-                            "location_dest_id": destination.id,
-                        }
-                    )
-                ],
-            }
-            for lot in lots
-        ]
-    )
-    pickings.action_confirm()
-    pickings.move_line_ids.unlink()
-    env["stock.move.line"].create(
-        [
-            {
-                "move_id": picking.move_ids.id,
-                "picking_id": picking.id,
-                "product_id": product.id,
-                "lot_id": lot.id,
-                "quantity": 1,
-                "location_id": source.id,
-                "location_dest_id": destination.id,
-            }
-            for picking, lot in zip(pickings, lots, strict=True)
-        ]
-    )
-    pickings.move_ids.picked = True
-    pickings.with_context(skip_sms=True).button_validate()
-    return pickings
+    return spent
 
 
 def bare_lifecycle(env, count):
     warehouse, product, lots, partner = _setup(env, count, "BARE")
     customers = env.ref("stock.stock_location_customers")
-    q0, t0 = queries(), time.perf_counter()
-    _transfers(
-        env, warehouse, product, lots, partner, customers, warehouse.lot_stock_id, warehouse.in_type_id
-    )
-    repairs = env["repair.order"].create(
-        [
-            {
-                "product_id": product.id,
-                "lot_id": lot.id,
-                "partner_id": partner.id,
-                "picking_type_id": warehouse.repair_type_id.id,
-            }
-            for lot in lots
-        ]
-    )
-    repairs._action_repair_confirm()
-    repairs.action_repair_start()
-    repairs.action_repair_end()
-    _transfers(
-        env, warehouse, product, lots, partner, warehouse.lot_stock_id, customers, warehouse.out_type_id
-    )
-    env.flush_all()
+    with measured() as spent:
+        transfer(env, product, lots, partner, customers, warehouse.lot_stock_id, warehouse.in_type_id)
+        repairs = env["repair.order"].create(
+            [
+                {
+                    "product_id": product.id,
+                    "lot_id": lot.id,
+                    "partner_id": partner.id,
+                    "picking_type_id": warehouse.repair_type_id.id,
+                }
+                for lot in lots
+            ]
+        )
+        repairs._action_repair_confirm()
+        repairs.action_repair_start()
+        repairs.action_repair_end()
+        transfer(env, product, lots, partner, warehouse.lot_stock_id, customers, warehouse.out_type_id)
+        env.flush_all()
     assert set(repairs.mapped("state")) == {"done"}
-    return queries() - q0, time.perf_counter() - t0
+    return spent
 
 
 def main():
@@ -142,12 +90,7 @@ def main():
             env = env(context=dict(env.context, skip_sms=True))  # noqa: PLW2901
             bare = bare_lifecycle(env, size)
             env.cr.rollback()
-        print(
-            f"service lifecycle x{size}: addon {addon[0] / size:.1f} queries, "
-            f"{addon[1] / size * 1000:.1f} ms per order; bare repair + 2 transfers "
-            f"{bare[0] / size:.1f} queries, {bare[1] / size * 1000:.1f} ms per order; "
-            f"ratio queries {addon[0] / bare[0]:.2f}, time {addon[1] / bare[1]:.2f}"
-        )
+        print(comparison("service lifecycle", size, addon, bare, "bare repair + 2 transfers"))
 
 
 if __name__ == "__main__":
