@@ -1,10 +1,11 @@
 # The two commands of the project: `make run` (demo) and `make test`.
 # `make help` lists every target with what it is for.
-.PHONY: help run test test-addon test-baseline lint readme wheel bench clean
+.PHONY: help run test test-addon test-baseline lint readme wheel bench bench-concurrent clean
 
 # Arguments for `make bench`, passed on to the bench scripts (see below).
 ARGS ?=
 CLIENT_ARGS ?=
+CONCURRENT_ARGS ?=
 
 help: ## what each target is for
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z-]*:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -44,6 +45,10 @@ wheel: ## build dist/odoo_addon_after_sales_service-*.whl and dist/after_sales_c
 bench: ## volume benchmarks, about 10 min; quick: make bench ARGS="10000 100" SIZES=10 CLIENT_ARGS=1000
 	bash bench/run.sh $(ARGS)
 	bash bench/run_client.sh $(CLIENT_ARGS)
+
+# CONCURRENT_ARGS go to bench/run_concurrent.sh ([ROWS] [CLIENTS] [BATCH]).
+bench-concurrent: ## client processes register the same refs at once: one registration per ref, none rejected
+	bash bench/run_concurrent.sh $(CONCURRENT_ARGS)
 
 clean: ## remove .venv-tools, .test-logs and built wheels
 	rm -rf .venv-tools .test-logs dist
