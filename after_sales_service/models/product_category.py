@@ -11,6 +11,9 @@ class ProductCategory(models.Model):
         "after_sales.warranty.term",
         company_dependent=True,
         check_company=True,
+        # Read with the category's other fields: a registration's term lookup
+        # reads the category and its parents anyway.
+        prefetch=True,
         help="Applies to the products of this category and of its sub-categories "
         "that set no term of their own, in the current company.",
     )
