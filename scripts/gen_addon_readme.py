@@ -65,8 +65,8 @@ BANNER = """\
 HEADING_RE = re.compile(r"^(#{1,4})\s+(.+?)\s*#*\s*$")
 ITEM_RE = re.compile(r"^(\s*)([-*+]|\d+[.)])\s+(.*)$")
 FENCE_RE = re.compile(r"^\s*```\s*([\w+-]*)\s*$")
+TABLE_RE = re.compile(r"^\|.*\|\s*$")
 UNSUPPORTED = [
-    (re.compile(r"^\s*\|.*\|\s*$"), "tables"),
     (re.compile(r"^\s*>"), "block quotes"),
     (re.compile(r"!\["), "images"),
     (re.compile(r"</?[a-zA-Z][^>]*>"), "HTML"),
@@ -174,6 +174,21 @@ def _render_list(items, indent, where):
     return out
 
 
+def _render_table(rows, where):
+    """A Markdown pipe table (header, separator, rows) as a list-table."""
+    cells = [[cell.strip() for cell in row.strip().strip("|").split("|")] for row in rows]
+    if len(cells) < 2 or not all(re.fullmatch(r":?-{3,}:?", cell) for cell in cells[1]):
+        raise FragmentError(f"{where}: a table needs a header row and a |---| separator row")
+    body = [cells[0], *cells[2:]]
+    if any(len(row) != len(cells[0]) for row in body):
+        raise FragmentError(f"{where}: every row of a table needs {len(cells[0])} cells")
+    out = [".. list-table::", "   :header-rows: 1", ""]
+    for row in body:
+        for position, cell in enumerate(row):
+            out.append(("   * - " if position == 0 else "     - ") + convert_inline(cell, where))
+    return out
+
+
 def convert_markdown(text, level, where="fragment"):
     """A fragment's Markdown to reStructuredText; its "#" headings become
     sections one level below ``level``."""
@@ -203,6 +218,10 @@ def convert_markdown(text, level, where="fragment"):
             title = convert_inline(title, here)
             out += ["", title, underline * len(title), ""]
             index += 1
+        elif TABLE_RE.match(line):
+            end = next((i for i in range(index, len(lines)) if not TABLE_RE.match(lines[i])), len(lines))
+            out += ["", *_render_table(lines[index:end], here), ""]
+            index = end
         elif ITEM_RE.match(line):
             if len(ITEM_RE.match(line).group(1)) > 0:
                 raise FragmentError(f"{here}: a list must start at the left margin")

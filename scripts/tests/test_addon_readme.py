@@ -99,7 +99,8 @@ def test_headings_and_code_blocks():
 @pytest.mark.parametrize(
     "markdown",
     [
-        "| a | b |\n|---|---|\n",
+        "| a | b |\n| c | d |\n",
+        "| a | b |\n|---|---|\n| c |\n",
         "> quoted\n",
         "![shot](static/x.png)\n",
         "a <b>bold</b>\n",
@@ -110,6 +111,22 @@ def test_headings_and_code_blocks():
 def test_unsupported_markdown_is_refused(markdown):
     with pytest.raises(gen.FragmentError):
         gen.convert_markdown(markdown, 2)
+
+
+def test_tables_become_list_tables():
+    rst = gen.convert_markdown("| role | may |\n|---|---|\n| user | `read` |\n| manager | all |\n", 2)
+    assert rst == [
+        ".. list-table::",
+        "   :header-rows: 1",
+        "",
+        "   * - role",
+        "     - may",
+        "   * - user",
+        "     - ``read``",
+        "   * - manager",
+        "     - all",
+    ]
+    assert "<th" in render("\n".join(rst))
 
 
 def _shipped_files():
