@@ -4,6 +4,7 @@ from . import state_guard
 
 # isort: on
 from . import (
+    account_chart_template,
     account_move,
     ir_sequence,
     product_category,
