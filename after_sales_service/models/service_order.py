@@ -1,9 +1,14 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import UserError, ValidationError
+
+from .state_guard import workflow
 
 OPEN_STATES = ("draft", "confirmed", "received", "in_repair")
+FINISHED_STATES = ("done", "returned")
+# Request types with workshop work: the others end without a repair order.
+REPAIR_REQUEST_TYPES = ("repair", "maintenance")
 
 
 class AfterSalesServiceOrder(models.Model):
@@ -27,6 +32,27 @@ class AfterSalesServiceOrder(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin", "analytic.mixin", "after_sales.state.guard"]
     _order = "priority desc, date_deadline, id desc"
     _check_company_auto = True
+    _workflow_fields = (
+        "state",
+        "date_done",
+        "date_returned",
+        "receipt_picking_id",
+        "return_picking_id",
+        "loaner_issue_picking_id",
+        "loaner_return_picking_id",
+        "loaner_kept",
+    )
+    # Fixed once the unit is in the workshop: they decided what was received,
+    # under which warranty, and which unit went out in exchange.
+    _fixed_after_receipt = (
+        "partner_id",
+        "product_id",
+        "lot_id",
+        "coverage",
+        "warranty_id",
+        "exchange_type",
+        "loaner_lot_id",
+    )
 
     name = fields.Char(
         string="Reference",
@@ -60,6 +86,16 @@ class AfterSalesServiceOrder(models.Model):
         tracking=True,
         readonly=True,
     )
+    # What the state machine allows now: the buttons show by these, and the
+    # actions refuse what they forbid (over XML-RPC too).
+    can_confirm = fields.Boolean(compute="_compute_can_workflow", compute_sudo=True)
+    can_receive = fields.Boolean(compute="_compute_can_workflow", compute_sudo=True)
+    can_start_repair = fields.Boolean(compute="_compute_can_workflow", compute_sudo=True)
+    can_add_part = fields.Boolean(compute="_compute_can_workflow", compute_sudo=True)
+    can_done = fields.Boolean(compute="_compute_can_workflow", compute_sudo=True)
+    can_return = fields.Boolean(compute="_compute_can_workflow", compute_sudo=True)
+    can_cancel = fields.Boolean(compute="_compute_can_workflow", compute_sudo=True)
+    can_draft = fields.Boolean(compute="_compute_can_workflow", compute_sudo=True)
     priority = fields.Selection([("0", "Normal"), ("1", "Urgent")], default="0")
     partner_id = fields.Many2one(
         "res.partner",
@@ -82,6 +118,8 @@ class AfterSalesServiceOrder(models.Model):
         "stock.lot",
         string="Serial Number",
         index="btree_not_null",
+        # A serial with a warranty or service history is kept.
+        ondelete="restrict",
         tracking=True,
         check_company=True,
         # The desk types the serial first: any serial until a product is chosen.
@@ -176,6 +214,25 @@ class AfterSalesServiceOrder(models.Model):
     repair_ids = fields.One2many("repair.order", "service_order_id", string="Repair Orders")
     repair_count = fields.Integer(compute="_compute_repair_count")
 
+    @api.depends("state", "request_type", "receipt_picking_id.state", "loaner_issue_picking_id.state")
+    def _compute_can_workflow(self):
+        for order in self:
+            state = order.state
+            order.can_confirm = state == "draft"
+            order.can_receive = state == "confirmed"
+            order.can_start_repair = state == "received" and order.request_type in REPAIR_REQUEST_TYPES
+            order.can_add_part = state == "in_repair"
+            order.can_done = state in ("received", "in_repair")
+            order.can_return = state == "done"
+            order.can_cancel = state not in ("returned", "cancel")
+            # A new cycle only for an order whose unit never came in and
+            # that shipped nothing: a received unit has a history to keep.
+            order.can_draft = (
+                state == "cancel"
+                and order.receipt_picking_id.state != "done"
+                and order.loaner_issue_picking_id.state != "done"
+            )
+
     @api.depends("lot_id", "product_id", "partner_id", "date_intake")
     def _compute_warranty_id(self):
         Warranty = self.env["after_sales.warranty"]
@@ -184,7 +241,9 @@ class AfterSalesServiceOrder(models.Model):
         for date, dated in orders.filtered("lot_id").grouped("date_intake").items():
             registrations = Warranty._registrations_by_lot(dated.lot_id, date) if date else {}
             for order in dated:
-                order.warranty_id = registrations.get(order.lot_id.id, (Warranty, None))[0]
+                covering = registrations.get(order.lot_id.id, (Warranty, None))[0]
+                # Only the holder's own registration covers the unit for them.
+                order.warranty_id = covering if order._is_warranty_holder(covering) else Warranty
         for order in orders.filtered(lambda o: not o.lot_id):
             order.warranty_id = Warranty._find_covering(
                 product=order.product_id, partner=order.partner_id, date=order.date_intake
@@ -233,17 +292,28 @@ class AfterSalesServiceOrder(models.Model):
     @api.constrains("lot_id", "product_id")
     def _check_lot(self):
         for order in self:
-            if order.lot_id and order.lot_id.product_id != order.product_id:
-                raise ValidationError(
-                    self.env._(
-                        "Serial number %(lot)s belongs to %(lot_product)s, not to %(product)s.",
-                        lot=order.lot_id.name,
-                        lot_product=order.lot_id.product_id.display_name,
-                        product=order.product_id.display_name,
-                    )
-                )
+            order.lot_id._after_sales_check_product(order.product_id)
             if order.loaner_lot_id and order.loaner_lot_id == order.lot_id:
                 raise ValidationError(self.env._("The loaner cannot be the customer's own unit."))
+
+    @api.constrains("warranty_id", "lot_id", "product_id", "partner_id", "date_intake")
+    def _check_warranty_id(self):
+        for order in self.filtered("warranty_id"):
+            warranty = order.warranty_id
+            unit = (
+                warranty.lot_id == order.lot_id if order.lot_id else warranty.product_id == order.product_id
+            )
+            if not (unit and order._is_warranty_holder(warranty) and warranty._covers(order.date_intake)):
+                raise ValidationError(
+                    self.env._(
+                        "Warranty %(warranty)s does not cover %(order)s: it must be a confirmed registration "
+                        "of this unit, held by %(customer)s and running on %(date)s.",
+                        warranty=warranty.display_name,
+                        order=order.name,
+                        customer=order.partner_id.commercial_partner_id.display_name,
+                        date=order.date_intake,
+                    )
+                )
 
     @api.constrains("coverage", "warranty_id", "goodwill_share")
     def _check_coverage(self):
@@ -264,12 +334,13 @@ class AfterSalesServiceOrder(models.Model):
         """Typing a serial fills the product and the unit's latest customer."""
         if self.lot_id:
             self.product_id = self.lot_id.product_id
-            customer = self.lot_id.warranty_id.partner_id or self.lot_id.last_delivery_partner_id
+            customer = self.lot_id._after_sales_customer()
             if customer:
-                self.partner_id = customer.commercial_partner_id
+                self.partner_id = customer
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_workflow_vals(vals_list, create=True)
         for vals in vals_list:
             if vals.get("coverage") == "goodwill" or vals.get("goodwill_share"):
                 self._check_manager(self.env._("Only After-Sales managers can grant goodwill."))
@@ -277,14 +348,16 @@ class AfterSalesServiceOrder(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        self._check_workflow_vals([vals])
         if vals.get("coverage") == "goodwill" or "goodwill_share" in vals:
             self._check_manager(self.env._("Only After-Sales managers can grant goodwill."))
-        if "coverage" in vals or "lot_id" in vals or "product_id" in vals or "partner_id" in vals:
+        if not self._in_workflow() and set(self._fixed_after_receipt) & set(vals):
             locked = self.filtered(lambda o: o.state not in ("draft", "confirmed"))
             if locked:
                 raise UserError(
                     self.env._(
-                        "The unit, customer and coverage of %(orders)s are fixed once the unit is received.",
+                        "The unit, customer, coverage, warranty and exchange of %(orders)s are fixed "
+                        "once the unit is received.",
                         orders=", ".join(locked.mapped("name")),
                     )
                 )
@@ -294,12 +367,21 @@ class AfterSalesServiceOrder(models.Model):
     def _unlink_except_started(self):
         if any(order.state not in ("draft", "cancel") for order in self):
             raise UserError(self.env._("Only draft or cancelled service orders can be deleted."))
+        with_history = self.filtered(lambda o: o.picking_ids or o.repair_ids or o.order_move_ids)
+        if with_history:
+            raise UserError(
+                self.env._(
+                    "%(order)s has transfers, repairs or journal entries: cancel it and keep it.",
+                    order=with_history[0].name,
+                )
+            )
 
     # Buttons: the state machine ----------------------------------------------
 
+    @workflow
     def action_confirm(self):
         """Confirm the intake: create the receipt of the unit into the Service location."""
-        self._check_state(("draft",), self.env._("Confirming"))
+        self._check_can("can_confirm", self.env._("Confirming"))
         for order in self:
             if order.product_id.tracking != "none" and not order.lot_id:
                 raise UserError(
@@ -309,34 +391,50 @@ class AfterSalesServiceOrder(models.Model):
                 )
             if order.exchange_type == "advance" and not order.loaner_lot_id:
                 raise UserError(self.env._("Choose the replacement unit to ship in advance."))
-        pickings = self._create_pickings("service_in_type_id", lambda o: o._prepare_receipt_move_vals())
-        for order, picking in zip(self, pickings, strict=True):
-            order.receipt_picking_id = picking
+        self._create_transfers(
+            "service_in_type_id",
+            "receipt_picking_id",
+            lambda o: o._prepare_receipt_move_vals(),
+            validate=False,
+        )
         advance = self.filtered(lambda o: o.exchange_type == "advance")
         if advance:
             advance._issue_loaner()
         self.state = "confirmed"
         return True
 
+    @workflow
     def action_receive(self):
         """The unit arrived: validate its receipt, issue the loaner."""
-        self._check_state(("confirmed",), self.env._("Receiving"))
+        self._check_can("can_receive", self.env._("Receiving"))
         self.receipt_picking_id.filtered(lambda p: p.state != "done")._after_sales_validate()
         # Validating the receipt moved the orders on (see stock.picking).
         return True
 
+    @workflow
     def action_start_repair(self):
         """Create the Odoo repair order of the unit, at the Service location."""
-        self._check_state(("received",), self.env._("Starting the repair"))
+        no_repair = self.filtered(lambda o: o.request_type not in REPAIR_REQUEST_TYPES)
+        if no_repair:
+            types = dict(self._fields["request_type"]._description_selection(self.env))
+            raise UserError(
+                self.env._(
+                    "%(order)s is a request for %(type)s: it ends without a repair order.",
+                    order=no_repair[0].name,
+                    type=types[no_repair[0].request_type].lower(),
+                )
+            )
+        self._check_can("can_start_repair", self.env._("Starting the repair"))
         repairs = self.env["repair.order"].create([order._prepare_repair_vals() for order in self])
         repairs._action_repair_confirm()
         repairs.action_repair_start()
         self.state = "in_repair"
         return True
 
+    @workflow
     def action_done(self):
         """Work finished: repaired, or inspected (no fault found), or replaced."""
-        self._check_state(("received", "in_repair"), self.env._("Finishing"))
+        self._check_can("can_done", self.env._("Finishing"))
         for order in self:
             open_repairs = order.repair_ids.filtered(lambda r: r.state not in ("done", "cancel"))
             if open_repairs:
@@ -356,6 +454,7 @@ class AfterSalesServiceOrder(models.Model):
         self._set_done()
         return True
 
+    @workflow
     def action_return(self):
         """Give the unit back (or its replacement) to the customer.
 
@@ -366,7 +465,7 @@ class AfterSalesServiceOrder(models.Model):
         (``after_sales.return.part``), which puts unused spare parts back in
         stock.
         """
-        self._check_state(("done",), self.env._("Returning the unit"))
+        self._check_can("can_return", self.env._("Returning the unit"))
         out = self.filtered(lambda o: o.loaner_state == "out")
         if out:
             raise UserError(
@@ -377,43 +476,50 @@ class AfterSalesServiceOrder(models.Model):
                     order=out[0].name,
                 )
             )
-        to_ship = self.filtered(lambda o: o.exchange_type != "advance")
-        if to_ship:
-            pickings = to_ship._create_pickings(
-                "service_out_type_id", lambda o: o._prepare_return_move_vals()
-            )
-            for order, picking in zip(to_ship, pickings, strict=True):
-                order.return_picking_id = picking
-            pickings._after_sales_validate()
+        self.filtered(lambda o: o.exchange_type != "advance")._create_return_transfers()
         self.write({"state": "returned", "date_returned": fields.Datetime.now()})
         self._send_mail("after_sales_service.mail_template_service_returned")
         return True
 
+    @workflow
     def action_cancel(self):
         """Cancel the order; a unit already received goes back to the customer,
         a loaner out comes back."""
-        self._check_state(("draft", "confirmed", "received", "in_repair", "done"), self.env._("Cancelling"))
+        self._check_can("can_cancel", self.env._("Cancelling"))
+        done = self.filtered(lambda o: o.state == "done")
+        if done:
+            # Reverses posted cost entries: a manager's decision, in an open period.
+            done._check_manager(self.env._("Only After-Sales managers cancel finished orders."))
+            done._check_posting_date()
         self._reverse_cost_entries()
         for order in self:
             order.picking_ids.filtered(lambda p: p.state not in ("done", "cancel")).action_cancel()
-            order.repair_ids.filtered(lambda r: r.state not in ("done", "cancel")).action_repair_cancel()
-        received = self.filtered(lambda o: o.receipt_picking_id.state == "done")
-        if received:
-            pickings = received._create_pickings(
-                "service_out_type_id", lambda o: o._prepare_return_move_vals()
-            )
-            for order, picking in zip(received, pickings, strict=True):
-                order.return_picking_id = picking
-            pickings._after_sales_validate()
+            order.repair_ids.filtered(lambda r: r.state not in ("done", "cancel")).with_context(
+                after_sales_cancelling=True
+            ).action_repair_cancel()
+        self.filtered(lambda o: o.receipt_picking_id.state == "done")._create_return_transfers()
         loaners_out = self.filtered(lambda o: o.loaner_state == "out")
         if loaners_out:
             loaners_out.action_loaner_return()
         self.state = "cancel"
         return True
 
+    @workflow
     def action_draft(self):
-        self._check_state(("cancel",), self.env._("Resetting to draft"))
-        self.write({"state": "draft", "receipt_picking_id": False, "return_picking_id": False})
+        """Back to draft for a new intake; refused once the unit was received."""
+        self._check_can("can_draft", self.env._("Resetting to draft"))
+        self.write(
+            {
+                "state": "draft",
+                "receipt_picking_id": False,
+                "return_picking_id": False,
+                "loaner_issue_picking_id": False,
+                "loaner_return_picking_id": False,
+                "loaner_kept": False,
+                "date_done": False,
+                "date_returned": False,
+            }
+        )
         return True
 
     def action_view_repairs(self):
@@ -433,6 +539,7 @@ class AfterSalesServiceOrder(models.Model):
 
     # Business methods --------------------------------------------------------
 
+    @workflow
     def _on_receipt_done(self):
         orders = self.filtered(lambda o: o.state == "confirmed")
         if not orders:
@@ -441,17 +548,37 @@ class AfterSalesServiceOrder(models.Model):
         orders.filtered(lambda o: o.exchange_type == "loaner" and o.loaner_lot_id)._issue_loaner()
         orders._send_mail("after_sales_service.mail_template_service_received")
 
+    @workflow
     def _on_repairs_done(self):
         """Finishing its last repair moves the order to done."""
         self.filtered(
             lambda o: o.state == "in_repair" and all(r.state in ("done", "cancel") for r in o.repair_ids)
         )._set_done()
 
+    @workflow
+    def _on_repairs_cancelled(self):
+        """A repair cancelled in the Repairs app: the unit waits in the
+        workshop again, for a new repair or to be finished without one."""
+        if self.env.context.get("after_sales_cancelling"):
+            return
+        orders = self.filtered(
+            lambda o: o.state == "in_repair" and all(r.state == "cancel" for r in o.repair_ids)
+        )
+        if not orders:
+            return
+        orders.state = "received"
+        for order in orders:
+            order.message_post(
+                body=self.env._("Repair cancelled: the unit is back to received, waiting in the workshop.")
+            )
+
+    @workflow
     def _set_done(self):
         # Post first: a refused posting (lock date, missing account) leaves
         # the order, its repair and its stock as they were.
         self._check_posting_date()
         self._post_cost_entries()
+        self._note_costs_not_posted()
         self.write({"state": "done", "date_done": fields.Datetime.now()})
 
     def _prepare_repair_vals(self):
@@ -479,9 +606,9 @@ class AfterSalesServiceOrder(models.Model):
             "company_id": self.company_id.id,
         }
 
-    def _check_manager(self, message):
-        if not self.env.su and not self.env.user.has_group("after_sales_service.group_after_sales_manager"):
-            raise AccessError(message)
+    def _is_warranty_holder(self, warranty):
+        self.ensure_one()
+        return warranty.partner_id.commercial_partner_id == self.partner_id.commercial_partner_id
 
     def _send_mail(self, template_xmlid):
         template = self.env.ref(template_xmlid, raise_if_not_found=False)

@@ -4,6 +4,9 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
+from .account_move import BILL_TYPES, EXPENSE_ACCOUNT_TYPES
+from .service_order import FINISHED_STATES
+
 
 class AfterSalesServiceOrder(models.Model):
     """What an order costs and who pays it: the parts, labour and transport
@@ -66,6 +69,11 @@ class AfterSalesServiceOrder(models.Model):
     )
     labor_cost = fields.Monetary(compute="_compute_costs", compute_sudo=True)
     total_cost = fields.Monetary(compute="_compute_costs", compute_sudo=True)
+    # Buttons of a finished order, shown by these and refused by the actions.
+    can_invoice = fields.Boolean(compute="_compute_can_costing", compute_sudo=True)
+    can_return_parts = fields.Boolean(compute="_compute_can_costing", compute_sudo=True)
+    can_bill_transport = fields.Boolean(compute="_compute_can_costing", compute_sudo=True)
+    can_claim_supplier = fields.Boolean(compute="_compute_can_costing", compute_sudo=True)
     customer_amount = fields.Monetary(
         string="Billable to Customer",
         compute="_compute_costs",
@@ -74,6 +82,15 @@ class AfterSalesServiceOrder(models.Model):
         "after the company's share). Warranty: the share of parts, labour and transport "
         "the term does not cover.",
     )
+
+    @api.depends("state", "coverage", "sale_order_id", "repair_ids")
+    def _compute_can_costing(self):
+        for order in self:
+            finished = order.state in FINISHED_STATES
+            order.can_invoice = finished and order.coverage != "warranty" and bool(order.sale_order_id)
+            order.can_return_parts = finished and bool(order.repair_ids)
+            order.can_bill_transport = order.state not in ("draft", "cancel")
+            order.can_claim_supplier = finished
 
     @api.depends("repair_ids.sale_order_id")
     def _compute_sale_order_id(self):
@@ -86,7 +103,7 @@ class AfterSalesServiceOrder(models.Model):
             moves = order.order_move_ids
             # Valuation entries carry their stock move; invoices and bills their type.
             order.cost_move_ids = moves.filtered(lambda m: m.move_type == "entry" and not m.stock_move_id)
-            order.bill_ids = moves.filtered(lambda m: m.move_type in ("in_invoice", "in_refund"))
+            order.bill_ids = moves.filtered(lambda m: m.move_type in BILL_TYPES)
             order.bill_count = len(order.bill_ids)
             parts_moves = self.env["stock.move"].union(*(move for move, _sign in order._get_parts_moves()))
             order.account_move_ids = moves | parts_moves.stock_valuation_layer_ids.account_move_id
@@ -96,7 +113,7 @@ class AfterSalesServiceOrder(models.Model):
     def _compute_transport_cost(self):
         for order in self:
             posted = order.order_move_ids.filtered(
-                lambda m: m.move_type in ("in_invoice", "in_refund") and m.state == "posted"
+                lambda m: m.move_type in BILL_TYPES and m.state == "posted"
             )
             # Bills are negative in company currency, refunds positive. Without
             # a posted bill, the estimate entered stays.
@@ -159,9 +176,11 @@ class AfterSalesServiceOrder(models.Model):
     def action_create_transport_bill(self):
         """A vendor bill for the courier or transport of this order."""
         self.ensure_one()
-        if self.state == "cancel":
+        if not self.can_bill_transport:
             raise UserError(
-                self.env._("%(order)s is cancelled: bill its transport elsewhere.", order=self.name)
+                self.env._(
+                    "%(order)s is a draft or cancelled: there is no transport to bill.", order=self.name
+                )
             )
         return {
             "type": "ir.actions.act_window",
@@ -179,10 +198,11 @@ class AfterSalesServiceOrder(models.Model):
 
     def action_create_invoice(self):
         """Invoice the customer's share from the repair's quotation (paid and goodwill orders)."""
-        self._check_state(("done", "returned"), self.env._("Invoicing"))
+        self._check_state(FINISHED_STATES, self.env._("Invoicing"))
+        refused = self.filtered(lambda o: not o.can_invoice)
+        if refused:
+            raise UserError(self.env._("%(order)s has no quotation to invoice.", order=refused[0].name))
         sale_orders = self.sale_order_id
-        if not sale_orders:
-            raise UserError(self.env._("%(order)s has no quotation to invoice.", order=self[:1].name))
         drafts = sale_orders.filtered(lambda so: so.state in ("draft", "sent"))
         if drafts:
             raise UserError(
@@ -202,6 +222,7 @@ class AfterSalesServiceOrder(models.Model):
     def action_create_supplier_claim(self):
         """A supplier claim for these orders (the vendor's part or product failed)."""
         self._check_manager(self.env._("Only After-Sales managers can claim against suppliers."))
+        self._check_can("can_claim_supplier", self.env._("A supplier claim"))
         if len(self.company_id) > 1:
             raise UserError(self.env._("Claim for orders of one company at a time."))
         product = self[:1].product_id
@@ -292,6 +313,20 @@ class AfterSalesServiceOrder(models.Model):
 
     # Cost entries ------------------------------------------------------------
 
+    def _with_chart(self):
+        """The orders of companies with a chart of accounts: a company that
+        runs Inventory without accounting finishes orders, posting nothing."""
+        return self.filtered(lambda o: o.company_id.chart_template)
+
+    def _note_costs_not_posted(self):
+        for order in self - self._with_chart():
+            order.message_post(
+                body=self.env._(
+                    "%(company)s has no chart of accounts: the costs of this order are not posted.",
+                    company=order.company_id.name,
+                )
+            )
+
     def _check_posting_date(self):
         """Refuse to finish an order whose costs would land in a locked period.
 
@@ -299,7 +334,7 @@ class AfterSalesServiceOrder(models.Model):
         belong to the period the work was done in, so the user decides instead.
         """
         today = fields.Date.context_today(self)
-        costed = self.filtered(lambda o: o.coverage != "paid")
+        costed = self.filtered(lambda o: o.coverage != "paid")._with_chart()
         for company, orders in costed.grouped("company_id").items():
             lock_date = company._after_sales_lock_date()
             if lock_date and today <= lock_date:
@@ -324,7 +359,7 @@ class AfterSalesServiceOrder(models.Model):
         a later change (labour added, parts returned) posts the difference.
         """
         vals_list = []
-        for order in self:
+        for order in self._with_chart():
             targets, labels = order._get_cost_targets()
             posted = order._get_posted_cost_balances()
             currency = order.currency_id
@@ -393,14 +428,15 @@ class AfterSalesServiceOrder(models.Model):
 
     def _get_posted_cost_balances(self):
         balances = defaultdict(float)
-        for line in self.cost_move_ids.filtered(lambda m: m.state == "posted").line_ids:
+        # sudo: those who finish orders and record labour need no journal rights;
+        # the entries read are the order's own.
+        for line in self.sudo().cost_move_ids.filtered(lambda m: m.state == "posted").line_ids:
             balances[line.account_id] += line.balance
         return balances
 
     def _prepare_cost_move_vals(self, lines, labels):
         self.ensure_one()
         partner = self.partner_id.commercial_partner_id
-        expense_types = ("expense", "expense_direct_cost", "expense_depreciation")
         absorption = self.company_id.after_sales_labor_absorption_account_id
         return {
             "move_type": "entry",
@@ -420,7 +456,7 @@ class AfterSalesServiceOrder(models.Model):
                         # labour absorbed is the workshop's, not the order's).
                         "analytic_distribution": (
                             self.analytic_distribution
-                            if account.account_type in expense_types and account != absorption
+                            if account.account_type in EXPENSE_ACCOUNT_TYPES and account != absorption
                             else False
                         ),
                     }
@@ -431,7 +467,8 @@ class AfterSalesServiceOrder(models.Model):
 
     def _live_cost_moves(self):
         """Posted cost entries that no reversal cancels (none after a cancel)."""
-        return self.cost_move_ids.filtered(
+        # sudo: see _get_posted_cost_balances.
+        return self.sudo().cost_move_ids.filtered(
             lambda m: m.state == "posted" and not m.reversed_entry_id and not m.reversal_move_ids
         )
 

@@ -18,6 +18,7 @@ class AfterSalesAddPart(models.TransientModel):
 
     def action_add(self):
         self.ensure_one()
+        self.order_id._check_can("can_add_part", self.env._("Adding a spare part"))
         if self.quantity <= 0:
             raise UserError(self.env._("The quantity of a part must be positive."))
         if self.product_id not in self.order_id.product_id.spare_part_ids:

@@ -39,7 +39,7 @@ class AfterSalesReturnPart(models.TransientModel):
     def action_return(self):
         self.ensure_one()
         order = self.order_id
-        if order.state not in ("done", "returned"):
+        if not order.can_return_parts:
             raise UserError(
                 self.env._("Parts go back to stock from finished orders only (%(order)s).", order=order.name)
             )
