@@ -15,7 +15,15 @@ class RepairOrder(models.Model):
 
     def action_repair_done(self):
         res = super().action_repair_done()
-        self.service_order_id._on_repairs_done()
+        # sudo: ending the repair in the Repairs app finishes the service
+        # order, also for a user without After-Sales rights.
+        self.service_order_id.sudo()._on_repairs_done()
+        return res
+
+    def action_repair_cancel(self):
+        res = super().action_repair_cancel()
+        # sudo: see action_repair_done.
+        self.service_order_id.sudo()._on_repairs_cancelled()
         return res
 
     def action_create_sale_order(self):

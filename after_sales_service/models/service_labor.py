@@ -78,6 +78,16 @@ class AfterSalesServiceLabor(models.Model):
         return lines
 
     def write(self, vals):
+        self._check_open()
+        if "cost_rate" in vals:
+            done = self.order_id.filtered(lambda o: o.state == "done")
+            if done:
+                # The rate of finished work is what was posted: a manager's call.
+                done._check_manager(
+                    self.env._("Only After-Sales managers change the cost rate of finished work.")
+                )
+        if "order_id" in vals:
+            raise UserError(self.env._("A labour line stays on the order it was recorded on."))
         res = super().write(vals)
         if {"hours", "product_id", "name"} & set(vals):
             self._sync_sale_lines()
@@ -86,10 +96,19 @@ class AfterSalesServiceLabor(models.Model):
         return res
 
     def unlink(self):
+        self._check_open()
         orders = self.order_id
         res = super().unlink()
         orders._adjust_cost_entries()
         return res
+
+    def _check_open(self):
+        """Labour of returned or cancelled orders is history: locked."""
+        closed = self.order_id.filtered(lambda o: o.state in ("returned", "cancel"))
+        if closed:
+            raise UserError(
+                self.env._("%(order)s is closed: its labour can no longer be changed.", order=closed[0].name)
+            )
 
     def _sync_sale_lines(self):
         """Labour of paid and goodwill orders is quoted on the repair's quotation."""

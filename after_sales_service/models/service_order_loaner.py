@@ -1,6 +1,9 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .state_guard import workflow
+from .warranty_term import EXCHANGE_TYPES
+
 
 class AfterSalesServiceOrder(models.Model):
     """The loaner lifecycle, and the replacement units that share its fields.
@@ -28,12 +31,7 @@ class AfterSalesServiceOrder(models.Model):
     # would go back; it is neither ``action_return`` (the unit back to the
     # customer) nor the parts return wizard (unused spare parts back to stock).
     exchange_type = fields.Selection(
-        [
-            ("none", "None"),
-            ("loaner", "Loaner unit during repair"),
-            ("advance", "Advance replacement"),
-            ("return", "Replacement on return"),
-        ],
+        EXCHANGE_TYPES,
         compute="_compute_exchange_type",
         store=True,
         readonly=False,
@@ -45,6 +43,7 @@ class AfterSalesServiceOrder(models.Model):
         "stock.lot",
         string="Loaner / Replacement Unit",
         check_company=True,
+        ondelete="restrict",
         tracking=True,
         help="Serial lent to the customer (loaner) or given instead of theirs (replacement).",
     )
@@ -86,19 +85,18 @@ class AfterSalesServiceOrder(models.Model):
             else:
                 order.loaner_state = "out"
 
+    @workflow
     def action_loaner_return(self):
         """The customer hands the loaner back."""
         orders = self.filtered(lambda o: o.loaner_state == "out")
         if not orders:
             raise UserError(self.env._("No loaner is out with the customer on this order."))
-        pickings = orders._create_pickings(
-            "loaner_in_type_id", lambda o: o._prepare_loaner_return_move_vals()
+        orders._create_transfers(
+            "loaner_in_type_id", "loaner_return_picking_id", lambda o: o._prepare_loaner_return_move_vals()
         )
-        for order, picking in zip(orders, pickings, strict=True):
-            order.loaner_return_picking_id = picking
-        pickings._after_sales_validate()
         return True
 
+    @workflow
     def action_loaner_keep(self):
         """Manager's decision: the customer keeps the loaner (e.g. to be invoiced)."""
         self._check_manager(self.env._("Only After-Sales managers can let a customer keep a loaner."))
@@ -112,12 +110,12 @@ class AfterSalesServiceOrder(models.Model):
             )
         return True
 
+    @workflow
     def _issue_loaner(self):
         """Hand the loaner, or the advance replacement, to the customer."""
-        pickings = self._create_pickings("loaner_out_type_id", lambda o: o._prepare_loaner_issue_move_vals())
-        for order, picking in zip(self, pickings, strict=True):
-            order.loaner_issue_picking_id = picking
-        pickings._after_sales_validate()
+        self._create_transfers(
+            "loaner_out_type_id", "loaner_issue_picking_id", lambda o: o._prepare_loaner_issue_move_vals()
+        )
 
     def _prepare_loaner_issue_move_vals(self):
         source = (

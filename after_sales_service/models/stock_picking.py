@@ -16,9 +16,10 @@ class StockPicking(models.Model):
 
     def _action_done(self):
         res = super()._action_done()
-        orders = self.service_order_id
+        # sudo: validating a service receipt in Inventory moves its order on,
+        # also for a stock user without After-Sales rights.
+        orders = self.service_order_id.sudo()
         if orders:
-            # Validating a service receipt in Inventory moves its order on.
             receipts = set(self.ids)
             orders.filtered(lambda o: o.receipt_picking_id.id in receipts)._on_receipt_done()
         return res

@@ -1,6 +1,8 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .state_guard import workflow
+
 
 class AfterSalesSupplierClaim(models.Model):
     _name = "after_sales.supplier.claim"
@@ -81,20 +83,27 @@ class AfterSalesSupplierClaim(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_workflow_vals(vals_list, create=True)
         self.env["ir.sequence"]._after_sales_assign_names("after_sales.supplier.claim", vals_list)
         return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_workflow_vals([vals])
+        return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_draft(self):
         if any(claim.state != "draft" for claim in self):
             raise UserError(self.env._("Only draft supplier claims can be deleted."))
 
+    @workflow
     def action_send(self):
         """The claim was sent to the vendor."""
         self._check_state(("draft",), self.env._("Sending"))
         self.state = "sent"
         return True
 
+    @workflow
     def action_accept(self):
         """The vendor accepts: a draft vendor credit note on the supplier recovery account."""
         self._check_state(("sent",), self.env._("Accepting"))
@@ -138,6 +147,7 @@ class AfterSalesSupplierClaim(models.Model):
         self.state = "accepted"
         return True
 
+    @workflow
     def action_reject(self):
         self._check_state(("sent",), self.env._("Rejecting"))
         if any(not (claim.rejection_reason or "").strip() for claim in self):
@@ -145,6 +155,7 @@ class AfterSalesSupplierClaim(models.Model):
         self.state = "rejected"
         return True
 
+    @workflow
     def _on_credit_note_posted(self):
         self.filtered(lambda c: c.state == "accepted").state = "credited"
 

@@ -1,9 +1,11 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
-from odoo.tools import create_index
+from odoo.tools import SQL, Query, create_index
+
+from .state_guard import workflow
 
 STATES = [
     ("draft", "Draft"),
@@ -20,7 +22,16 @@ class AfterSalesWarranty(models.Model):
 
     _name = "after_sales.warranty"
     _description = "Warranty Registration"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "after_sales.state.guard"]
+    # Set by the buttons (confirm, void) and by the deliveries, returns and
+    # sales the registration comes from.
+    _workflow_fields = ("registration_state", "state", "move_id", "sale_line_id", "origin", "date_void")
+    # An outside system may register a unit as draft (to be confirmed later).
+    _workflow_initial = {
+        "registration_state": ("draft", "confirmed"),
+        "state": ("draft", "active"),
+        "origin": ("manual",),
+    }
     _order = "date_start desc, id desc"
     _check_company_auto = True
 
@@ -66,6 +77,8 @@ class AfterSalesWarranty(models.Model):
         "stock.lot",
         string="Serial Number",
         index="btree_not_null",
+        # A serial with a warranty or service history is kept.
+        ondelete="restrict",
         tracking=True,
         check_company=True,
         domain="[('product_id', '=', product_id)]",
@@ -199,9 +212,7 @@ class AfterSalesWarranty(models.Model):
     def _compute_term_id(self):
         for warranty in self:
             if warranty.product_id and not warranty.term_id:
-                warranty.term_id = warranty.product_id.product_tmpl_id.with_company(
-                    warranty.company_id
-                )._get_warranty_term()
+                warranty.term_id = warranty.product_id.product_tmpl_id._get_warranty_term(warranty.company_id)
 
     # Deliberately not on the term's duration: changing a term applies to new
     # registrations and never rewrites the end of existing ones.
@@ -224,6 +235,7 @@ class AfterSalesWarranty(models.Model):
             else:
                 warranty.state = "active"
 
+    @workflow
     def _inverse_state(self):
         # Lets an outside system create a registration as draft; voiding has
         # its own guarded method.
@@ -262,15 +274,7 @@ class AfterSalesWarranty(models.Model):
                 raise ValidationError(
                     self.env._("The quantity of warranty %(name)s must be positive.", name=warranty.name)
                 )
-            if warranty.lot_id and warranty.lot_id.product_id != warranty.product_id:
-                raise ValidationError(
-                    self.env._(
-                        "Serial number %(lot)s belongs to %(lot_product)s, not to %(product)s.",
-                        lot=warranty.lot_id.name,
-                        lot_product=warranty.lot_id.product_id.display_name,
-                        product=warranty.product_id.display_name,
-                    )
-                )
+            warranty.lot_id._after_sales_check_product(warranty.product_id)
             if warranty.product_id.tracking == "serial" and warranty.lot_id and warranty.quantity != 1:
                 raise ValidationError(
                     self.env._(
@@ -294,13 +298,14 @@ class AfterSalesWarranty(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_workflow_vals(vals_list, create=True)
         self._check_refs_free(vals_list)
         Product = self.env["product.product"]
         for vals in vals_list:
             company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
             if not vals.get("term_id") and vals.get("product_id"):
-                template = Product.browse(vals["product_id"]).product_tmpl_id.with_company(company)
-                term = template._get_warranty_term()
+                template = Product.browse(vals["product_id"]).product_tmpl_id
+                term = template._get_warranty_term(company)
                 if not term:
                     raise ValidationError(
                         self.env._(
@@ -314,8 +319,7 @@ class AfterSalesWarranty(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if vals.get("registration_state") == "void" and not self.env.su:
-            self._check_can_void()
+        self._check_workflow_vals([vals])
         if vals.get("ref"):
             if len(self) > 1:
                 raise ValidationError(self.env._("An external reference belongs to one registration only."))
@@ -330,6 +334,7 @@ class AfterSalesWarranty(models.Model):
                 self.env._("Only draft warranty registrations can be deleted; void a confirmed one instead.")
             )
 
+    @workflow
     def action_confirm(self):
         """Confirm draft registrations; a term that starts at registration starts today."""
         if any(w.registration_state != "draft" for w in self):
@@ -344,7 +349,7 @@ class AfterSalesWarranty(models.Model):
 
     def action_void(self):
         """Void the registrations (managers only). ``void_reason`` must be filled first."""
-        self._check_can_void()
+        self._check_manager(self.env._("Only After-Sales managers can void a warranty registration."))
         if any(w.registration_state == "void" for w in self):
             raise UserError(self.env._("This warranty registration is already void."))
         missing = self.filtered(lambda w: not (w.void_reason or "").strip())
@@ -393,10 +398,6 @@ class AfterSalesWarranty(models.Model):
                     )
                 )
 
-    def _check_can_void(self):
-        if not self.env.user.has_group("after_sales_service.group_after_sales_manager"):
-            raise AccessError(self.env._("Only After-Sales managers can void a warranty registration."))
-
     def _void(self, reason=None):
         vals = {"registration_state": "void", "date_void": fields.Date.context_today(self)}
         if reason:
@@ -412,18 +413,40 @@ class AfterSalesWarranty(models.Model):
     # Coverage lookup ---------------------------------------------------------
 
     @api.model
+    def _covering_domain(self, date_from, date_to=None):
+        """Registrations that cover their unit on ``date_from`` (with
+        ``date_to``: on a day between the two): confirmed, started, not ended.
+
+        The one definition of "covered on a date": the lookups search by it,
+        the status filters by it in memory, the provision's SQL is built from
+        it (``_covering_sql``).
+        """
+        return [
+            ("registration_state", "=", "confirmed"),
+            ("date_start", "<=", date_to or date_from),
+            ("date_end", ">=", date_from),
+        ]
+
+    def _covers(self, date):
+        """Whether this registration covers its unit on ``date`` (``_covering_domain``, in memory)."""
+        self.ensure_one()
+        return bool(self.filtered_domain(self._covering_domain(date)))
+
+    @api.model
+    def _covering_sql(self, alias, date_from, date_to=None):
+        """``_covering_domain`` as an SQL condition on this table, named ``alias``."""
+        query = Query(self.env, alias, SQL.identifier(self._table))
+        expression.expression(self._covering_domain(date_from, date_to), self, alias=alias, query=query)
+        return query.where_clause
+
+    @api.model
     def _find_covering(self, product=None, lot=None, partner=None, date=None):
         """Return the registration covering a unit on a date (empty if none).
 
         With a serial (``lot``) the lookup is one index scan; without one, the
         product and the customer select the registration.
         """
-        date = date or fields.Date.context_today(self)
-        domain = [
-            ("registration_state", "=", "confirmed"),
-            ("date_start", "<=", date),
-            ("date_end", ">=", date),
-        ]
+        domain = self._covering_domain(date or fields.Date.context_today(self))
         if lot:
             domain.append(("lot_id", "=", lot.id))
         elif product:
@@ -439,13 +462,11 @@ class AfterSalesWarranty(models.Model):
         """For each lot id, in one query: the registration covering it on
         ``date`` (or an empty recordset) and its latest registration."""
         found = {}
-        for warranty in self.search([("lot_id", "in", lots.ids)], order="date_end desc, id desc"):
+        registrations = self.search([("lot_id", "in", lots.ids)], order="date_end desc, id desc")
+        covering_ids = set(registrations.filtered_domain(self._covering_domain(date))._ids)
+        for warranty in registrations:
             covering, latest = found.get(warranty.lot_id.id, (self.browse(), warranty))
-            if (
-                not covering
-                and warranty.registration_state == "confirmed"
-                and warranty.date_start <= date <= warranty.date_end
-            ):
+            if not covering and warranty.id in covering_ids:
                 covering = warranty
             found[warranty.lot_id.id] = (covering, latest)
         return found

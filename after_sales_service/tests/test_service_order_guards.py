@@ -163,8 +163,8 @@ class TestServiceOrderAccess(ServiceOrderCommon):
     def test_other_company_cannot_act(self):
         order = self._order(exchange_type="none")
         self.assertFalse(self.Order.with_user(self.other_user).search([("id", "=", order.id)]))
-        # The company rule refuses already the read of the order's state.
-        with self.assertRaisesMessage(AccessError, r"doesn't have 'read' access to:\n- Service Order\b"):
+        # A user who may not change the order hears that before any workflow rule.
+        with self.assertRaisesMessage(AccessError, r"doesn't have 'write' access to:\n- Service Order\b"):
             order.with_user(self.other_user).action_confirm()
         self.assertEqual(order.state, "draft")
 

@@ -199,7 +199,8 @@ class TestWarrantyProvision(ServiceAccountingCommon):
         )
         self.assertEqual(sale.currency_rate, 2.0)
         registration = self._register("PROV-FX", self.today)
-        registration.sale_line_id = sale.order_line
+        # As a delivery of the sale would link it (users do not write the link).
+        registration.sudo().sale_line_id = sale.order_line
         provision = self._provision()
         provision.action_compute()
         # 3000 HRK = 1500 in company currency, its whole coverage left: 2 % = 30.
