@@ -9,6 +9,19 @@ class SaleOrder(models.Model):
         self.order_line._after_sales_create_extensions()
         return res
 
+    def _action_cancel(self):
+        res = super()._action_cancel()
+        # An extension sold and then cancelled covers nothing.
+        extensions = self.order_line.warranty_ids.filtered(
+            lambda w: w.origin == "extension" and w.registration_state != "void"
+        )
+        if extensions:
+            # sudo: salespeople cancel sales without After-Sales rights.
+            extensions.sudo()._void(
+                reason=self.env._("Sale cancelled (%(orders)s)", orders=", ".join(self.mapped("name")))
+            )
+        return res
+
     def _prepare_invoice(self):
         vals = super()._prepare_invoice()
         # The invoice of a repair's quotation belongs to its service order.

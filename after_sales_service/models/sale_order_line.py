@@ -67,6 +67,16 @@ class SaleOrderLine(models.Model):
                             serial=line.warranty_lot_id.name,
                         )
                     )
+                buyer = line.order_id.partner_id.commercial_partner_id
+                if base.partner_id.commercial_partner_id != buyer:
+                    raise UserError(
+                        self.env._(
+                            "Serial number %(serial)s is not %(buyer)s's: only the holder of a unit "
+                            "can extend its warranty.",
+                            serial=line.warranty_lot_id.name,
+                            buyer=buyer.display_name,
+                        )
+                    )
                 vals_list.append(
                     base._last_of_chain()._prepare_extension_vals(line, line.product_id.warranty_term_id)
                 )

@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import create_index
 
 from .warranty import STATES
@@ -27,6 +28,23 @@ class StockLot(models.Model):
         # intake desks and outside systems look serials up by exact name.
         create_index(self.env.cr, "after_sales_stock_lot_name_idx", self._table, ["name", "product_id"])
         return res
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_after_sales_history(self):
+        # sudo: the history counts whoever deletes, with or without After-Sales rights.
+        Warranty = self.env["after_sales.warranty"].sudo().with_context(active_test=False)
+        Order = self.env["after_sales.service.order"].sudo()
+        domain = [("lot_id", "in", self.ids)]
+        kept = Warranty.search(domain, limit=1).lot_id or Order.search(domain, limit=1).lot_id
+        if not kept:
+            kept = Order.search([("loaner_lot_id", "in", self.ids)], limit=1).loaner_lot_id
+        if kept:
+            raise UserError(
+                self.env._(
+                    "Serial number %(serial)s has warranty registrations or service orders: it is kept.",
+                    serial=kept.display_name,
+                )
+            )
 
     def _compute_service_order_count(self):
         counts = dict(
@@ -69,3 +87,21 @@ class StockLot(models.Model):
             "default_product_id": self.product_id.id,
         }
         return action
+
+    def _after_sales_check_product(self, product):
+        """Refuse this serial number on a record of another product than its own."""
+        if self and self.product_id != product:
+            raise ValidationError(
+                self.env._(
+                    "Serial number %(lot)s belongs to %(lot_product)s, not to %(product)s.",
+                    lot=self.name,
+                    lot_product=self.product_id.display_name,
+                    product=product.display_name,
+                )
+            )
+
+    def _after_sales_customer(self):
+        """The unit's customer (their commercial entity): the one of its
+        warranty registration, else the one it was last delivered to."""
+        self.ensure_one()
+        return (self.warranty_id.partner_id or self.last_delivery_partner_id).commercial_partner_id

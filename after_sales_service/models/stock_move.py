@@ -4,11 +4,20 @@ from odoo import fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare, float_is_zero
 
+from .account_move import EXPENSE_ACCOUNT_TYPES
+
 
 class StockMove(models.Model):
     _inherit = "stock.move"
 
     warranty_ids = fields.One2many("after_sales.warranty", "move_id", string="Warranty Registrations")
+    after_sales_requested_qty = fields.Float(
+        string="Replenishment Requested",
+        digits="Product Unit of Measure",
+        copy=False,
+        readonly=True,
+        help="Quantity of this part already asked of procurement from the parts shortages.",
+    )
 
     def _action_done(self, cancel_backorder=False):
         moves = super()._action_done(cancel_backorder=cancel_backorder)
@@ -111,10 +120,7 @@ class StockMove(models.Model):
             expense_account = self.env["account.account"].browse(expense_account_id)
             # Parts sold (paid, goodwill) reach an expense account with the
             # invoice; their stock output account carries no analytics.
-            if order.analytic_distribution and expense_account.account_type in (
-                "expense",
-                "expense_direct_cost",
-            ):
+            if order.analytic_distribution and expense_account.account_type in EXPENSE_ACCOUNT_TYPES:
                 for command in vals["line_ids"]:
                     line_vals = command[2]
                     if line_vals.get("account_id") == expense_account_id:
@@ -145,15 +151,9 @@ class StockMove(models.Model):
         if not deliveries:
             return
         vals_list = []
-        terms = {}
         invoice_dates = deliveries.sale_line_id._after_sales_invoice_dates()
         for move in deliveries:
-            key = (move.product_id.product_tmpl_id, move.company_id)
-            if key not in terms:
-                terms[key] = move.product_id.product_tmpl_id.with_company(
-                    move.company_id
-                )._get_warranty_term()
-            term = terms[key]
+            term = move.product_id.product_tmpl_id._get_warranty_term(move.company_id)
             if not term:
                 continue
             partner = (move.picking_id.partner_id or move.partner_id).commercial_partner_id
@@ -198,47 +198,52 @@ class StockMove(models.Model):
             ).create(vals_list)
 
     def _after_sales_void_returns(self):
-        """A unit returned by the customer loses its warranty (void, "returned")."""
+        """A unit returned by the customer loses its warranty: the registrations
+        of that unit held by that customer in that company are voided
+        ("Returned"), or reduced by the quantity returned when only part of a
+        lot or of an untracked delivery comes back."""
         returns = self.filtered(lambda m: m._is_after_sales_return())
         if not returns:
             return
         # sudo: see _after_sales_register_deliveries.
         Warranty = self.env["after_sales.warranty"].sudo()
-        lots = returns.move_line_ids.lot_id
-        tracked = (
-            Warranty.search([("lot_id", "in", lots.ids), ("registration_state", "!=", "void")])
-            if lots
-            else Warranty
-        )
-        untracked_moves = returns.filtered(lambda m: m.has_tracking == "none")
-        untracked = (
-            Warranty.search(
-                [
-                    ("move_id", "in", untracked_moves.origin_returned_move_id.ids),
-                    ("registration_state", "!=", "void"),
-                    ("lot_id", "=", False),
-                ],
-                order="id",
-            )
-            if untracked_moves
-            else Warranty
-        )
-        to_void = tracked
+        # What came back: per (lot or original move, holder, company), the quantity.
         returned_qty = defaultdict(float)
-        for move in untracked_moves:
-            returned_qty[move.origin_returned_move_id.id] += move.product_uom._compute_quantity(
-                move.quantity, move.product_id.uom_id
-            )
-        for warranty in untracked:
-            remaining = returned_qty[warranty.move_id.id]
+        lots = self.env["stock.lot"]
+        for move in returns:
+            holder = move.picking_id.partner_id.commercial_partner_id.id
+            if move.has_tracking == "none":
+                key = ("move", move.origin_returned_move_id.id, holder, move.company_id.id)
+                returned_qty[key] += move.product_uom._compute_quantity(move.quantity, move.product_id.uom_id)
+                continue
+            for line in move.move_line_ids.filtered("lot_id"):
+                lots |= line.lot_id
+                returned_qty[("lot", line.lot_id.id, holder, move.company_id.id)] += line.quantity_product_uom
+        untracked_moves = returns.filtered(lambda m: m.has_tracking == "none").origin_returned_move_id
+        candidates = Warranty.search(
+            [
+                ("registration_state", "!=", "void"),
+                "|",
+                ("lot_id", "in", lots.ids),
+                "&",
+                ("move_id", "in", untracked_moves.ids),
+                ("lot_id", "=", False),
+            ],
+            order="id",
+        )
+        to_void = Warranty
+        for warranty in candidates:
+            unit = ("lot", warranty.lot_id.id) if warranty.lot_id else ("move", warranty.move_id.id)
+            key = (*unit, warranty.partner_id.id, warranty.company_id.id)
+            remaining = returned_qty.get(key, 0.0)
             if float_is_zero(remaining, precision_digits=6):
                 continue
             if float_compare(warranty.quantity, remaining, precision_digits=6) <= 0:
                 to_void |= warranty
-                returned_qty[warranty.move_id.id] -= warranty.quantity
+                returned_qty[key] -= warranty.quantity
             else:
                 warranty.quantity -= remaining
-                returned_qty[warranty.move_id.id] = 0.0
+                returned_qty[key] = 0.0
         if to_void:
             reference = ", ".join(returns.picking_id.mapped("name"))
             to_void._void(reason=self.env._("Returned (%(reference)s)", reference=reference))
@@ -250,10 +255,13 @@ class StockMove(models.Model):
             raise UserError(self.env._("Select parts that are still missing."))
         Procurement = self.env["procurement.group"].Procurement
         procurements = []
+        requested = []
         for move in moves:
-            missing = move.product_uom_qty - move.quantity
-            if missing <= 0:
+            # What is neither reserved nor already on its way from an earlier request.
+            missing = move.product_uom_qty - move.quantity - move.after_sales_requested_qty
+            if float_compare(missing, 0.0, precision_rounding=move.product_uom.rounding) <= 0:
                 continue
+            requested.append((move, missing))
             warehouse = move.location_id.warehouse_id
             procurements.append(
                 Procurement(
@@ -270,6 +278,8 @@ class StockMove(models.Model):
         if procurements:
             # Raises a clear UserError when no route can supply a product.
             self.env["procurement.group"].run(procurements)
+            for move, missing in requested:
+                move.after_sales_requested_qty += missing
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
