@@ -66,11 +66,7 @@ class AfterSalesServiceOrder(models.Model):
         if not product:
             raise UserError(self.env._("Give the serial number or the product of the unit."))
         if values.get("partner_id") in (None, False):
-            partner = (
-                (lot.warranty_id.partner_id or lot.last_delivery_partner_id).commercial_partner_id
-                if lot
-                else self.env["res.partner"]
-            )
+            partner = lot._after_sales_customer() if lot else self.env["res.partner"]
             if not partner:
                 raise UserError(
                     self.env._("Give the customer (partner_id): the unit's customer is not known.")

@@ -328,7 +328,7 @@ class AfterSalesWarranty(models.Model):
         """The term of a registration row: the one it gives, else the product's."""
         term_id = self._row_id(row, "term_id")
         if not term_id:
-            term = product.product_tmpl_id.with_company(company)._get_warranty_term()
+            term = product.product_tmpl_id._get_warranty_term(company)
             if not term:
                 raise UserError(
                     self.env._(
