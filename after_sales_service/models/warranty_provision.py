@@ -167,14 +167,13 @@ class AfterSalesWarrantyProvision(models.Model):
          LEFT JOIN sale_order_line sol ON sol.id = w.sale_line_id
          LEFT JOIN sale_order so ON so.id = sol.order_id
              WHERE w.company_id = %(company)s
-               AND w.registration_state = 'confirmed'
-               AND w.date_start <= %(date)s
-               AND w.date_end >= %(date)s
+               AND %(covering)s
           GROUP BY tmpl.categ_id
             """,
             date=self.date,
             days=DAYS_PER_MONTH,
             company=self.company_id.id,
+            covering=self.env["after_sales.warranty"]._covering_sql("w", self.date),
         )
         self._flush_registrations()
         self.env["sale.order.line"].flush_model(["order_id", "price_subtotal", "product_uom_qty"])
@@ -260,15 +259,15 @@ class AfterSalesWarrantyProvision(models.Model):
                   JOIN product_product prod ON prod.id = w.product_id
                   JOIN product_template tmpl ON tmpl.id = prod.product_tmpl_id
                  WHERE w.company_id = %(company)s
-                   AND w.registration_state = 'confirmed'
-                   AND w.date_start <= %(date_to)s
-                   AND w.date_end >= %(date_from)s
+                   AND %(covering)s
               GROUP BY tmpl.categ_id
                 """,
                 company=self.company_id.id,
                 date_from=date_from,
                 date_to=date_to,
                 days=DAYS_PER_MONTH,
+                # Covered on a day of the window.
+                covering=self.env["after_sales.warranty"]._covering_sql("w", date_from, date_to),
             )
         )
         exposure = {categ: float(months) for categ, months in exposure_rows}
