@@ -3,6 +3,12 @@ from odoo.exceptions import UserError
 from odoo.tools.sql import column_exists, create_column
 
 BILL_TYPES = ("in_invoice", "in_refund")
+# The account types that carry service costs (parts, labour, goodwill,
+# transport), on the order's analytics and in the provision's cost history:
+# Expenses and Cost of Revenue, where Odoo posts the cost of goods sold.
+# Depreciation is not one: it writes off fixed assets, which no service order
+# consumes.
+EXPENSE_ACCOUNT_TYPES = ("expense", "expense_direct_cost")
 
 
 class AccountMove(models.Model):
@@ -159,10 +165,7 @@ class AccountMoveLine(models.Model):
         """The service order of an invoice's cost of goods expense line: the
         cost of the parts a paid or goodwill order sold."""
         self.ensure_one()
-        if self.display_type != "cogs" or self.account_id.account_type not in (
-            "expense",
-            "expense_direct_cost",
-        ):
+        if self.display_type != "cogs" or self.account_id.account_type not in EXPENSE_ACCOUNT_TYPES:
             return self.env["after_sales.service.order"]
         return self.move_id.after_sales_order_id
 

@@ -4,8 +4,9 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
+from .account_move import EXPENSE_ACCOUNT_TYPES
+
 DAYS_PER_MONTH = 365.25 / 12
-COST_ACCOUNT_TYPES = ("expense", "expense_direct_cost")
 
 
 class AfterSalesWarrantyProvision(models.Model):
@@ -240,7 +241,7 @@ class AfterSalesWarrantyProvision(models.Model):
               GROUP BY tmpl.categ_id
                 """,
                 company=self.company_id.id,
-                types=COST_ACCOUNT_TYPES,
+                types=EXPENSE_ACCOUNT_TYPES,
                 # Labour absorbed is the other side of the labour cost, not a saving.
                 absorption=self.company_id.after_sales_labor_absorption_account_id.id or 0,
                 date_from=date_from,
