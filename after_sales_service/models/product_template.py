@@ -108,6 +108,9 @@ class ProductTemplate(models.Model):
             return company.after_sales_warranty_term_id, "company"
         return self.env["after_sales.warranty.term"], "none"
 
-    def _get_warranty_term(self):
-        """Warranty term in force: product, else category, else company default."""
-        return self._get_warranty_term_and_source()[0]
+    def _get_warranty_term(self, company=None):
+        """Warranty term in force in ``company`` (by default the current one):
+        the product's, else its category's, else the company default. What a
+        new registration gets, whoever creates it (delivery, API, by hand)."""
+        template = self.with_company(company) if company else self
+        return template._get_warranty_term_and_source()[0]
