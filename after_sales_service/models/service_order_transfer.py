@@ -37,11 +37,14 @@ class AfterSalesServiceOrder(models.Model):
         action["context"] = {"create": False}
         return action
 
-    def _create_pickings(self, type_field, move_vals_builder):
-        """One picking per order, of the warehouse's ``type_field``, its serial
-        move line set, ready to validate."""
+    def _create_transfers(self, type_field, link_field, move_vals_builder, validate=True):
+        """One transfer per order, of the warehouse's ``type_field``, holding
+        the move ``move_vals_builder`` returns for the order; linked to the
+        order by ``link_field`` and validated at once, unless ``validate`` is
+        false (the receipt waits for the unit to arrive)."""
+        if not self:
+            return self.env["stock.picking"]
         vals_list = []
-        line_vals_list = []
         for order in self:
             picking_type = order.warehouse_id[type_field]
             if not picking_type:
@@ -52,7 +55,6 @@ class AfterSalesServiceOrder(models.Model):
                     )
                 )
             move_vals = move_vals_builder(order)
-            line_vals_list.append(move_vals.pop("line_vals"))
             vals_list.append(
                 {
                     "picking_type_id": picking_type.id,
@@ -66,19 +68,28 @@ class AfterSalesServiceOrder(models.Model):
                 }
             )
         pickings = self.env["stock.picking"].create(vals_list)
+        # Move lines created with their move join its transfer, as Odoo's
+        # backorders do.
+        for picking in pickings:
+            picking.move_ids.move_line_ids.picking_id = picking
         pickings.action_confirm()
-        # The serial is known: replace whatever reservation proposed.
-        pickings.move_line_ids.unlink()
-        self.env["stock.move.line"].create(
-            [
-                {**line_vals, "move_id": picking.move_ids.id, "picking_id": picking.id}
-                for picking, line_vals in zip(pickings, line_vals_list, strict=True)
-            ]
-        )
+        for order, picking in zip(self, pickings, strict=True):
+            order[link_field] = picking
+        if validate:
+            pickings._after_sales_validate()
         return pickings
 
+    def _create_return_transfers(self):
+        """Ship the unit, or its replacement, back to the customer (see
+        ``_prepare_return_move_vals``): on return, and on cancelling an order
+        whose unit was received."""
+        return self._create_transfers(
+            "service_out_type_id", "return_picking_id", lambda o: o._prepare_return_move_vals()
+        )
+
     def _move_vals(self, product, lot, source, destination, owner=None):
-        """One unit of ``product`` with its serial, its move line set up front."""
+        """One unit of ``product``, its serial's move line set up front: the
+        serial is known, nothing is left for the reservation to choose."""
         self.ensure_one()
         if lot and source.usage == "internal":
             available = self.env["stock.quant"]._get_available_quantity(
@@ -101,16 +112,20 @@ class AfterSalesServiceOrder(models.Model):
             "location_dest_id": destination.id,
             "company_id": self.company_id.id,
             "restrict_partner_id": owner.id if owner else False,
-            "line_vals": {
-                "product_id": product.id,
-                "product_uom_id": product.uom_id.id,
-                "lot_id": lot.id or False,
-                "quantity": 1.0,
-                "owner_id": owner.id if owner else False,
-                "location_id": source.id,
-                "location_dest_id": destination.id,
-                "company_id": self.company_id.id,
-            },
+            "move_line_ids": [
+                Command.create(
+                    {
+                        "product_id": product.id,
+                        "product_uom_id": product.uom_id.id,
+                        "lot_id": lot.id or False,
+                        "quantity": 1.0,
+                        "owner_id": owner.id if owner else False,
+                        "location_id": source.id,
+                        "location_dest_id": destination.id,
+                        "company_id": self.company_id.id,
+                    }
+                )
+            ],
         }
 
     def _prepare_receipt_move_vals(self):
