@@ -3,6 +3,15 @@ from odoo.exceptions import ValidationError
 
 from ..tools import add_duration
 
+# What the customer gets while the unit is away: the term's choice, which a
+# service order starts from (see service_order_loaner.py).
+EXCHANGE_TYPES = [
+    ("none", "None"),
+    ("loaner", "Loaner unit during repair"),
+    ("advance", "Advance replacement"),
+    ("return", "Replacement on return"),
+]
+
 
 class AfterSalesWarrantyTerm(models.Model):
     _name = "after_sales.warranty.term"
@@ -58,12 +67,7 @@ class AfterSalesWarrantyTerm(models.Model):
         help="Percent of other expenses (transport, travel) the company bears (0-100).",
     )
     exchange_type = fields.Selection(
-        [
-            ("none", "None"),
-            ("loaner", "Loaner unit during repair"),
-            ("advance", "Advance replacement"),
-            ("return", "Replacement on return"),
-        ],
+        EXCHANGE_TYPES,
         required=True,
         default="none",
     )
