@@ -9,7 +9,8 @@ from unittest.mock import patch
 from freezegun import freeze_time
 from psycopg2 import errorcodes, errors
 
-from odoo.exceptions import UserError, ValidationError
+from odoo import Command
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
@@ -447,6 +448,32 @@ class TestApiBadInput(ServiceOrderCommon):
         )
 
     # Companies -------------------------------------------------------------
+
+    def test_records_cannot_move_to_a_company_the_user_does_not_work_in(self):
+        order = self.busy_order
+        for record in (self.registered, order):
+            with self.subTest(model=record._name):
+                with self.assertRaisesMessage(AccessError, r"can only move to a company you work in"):
+                    record.with_user(self.user).write({"company_id": self.other_company.id})
+                self.assertEqual(record.company_id, self.company)
+        # Working in both companies, a manager moves a registration whose
+        # links are shared (Odoo's company check refuses the others).
+        both = (self.company | self.other_company).ids
+        manager = new_test_user(
+            self.env,
+            login="as_two_companies",
+            groups="base.group_user,after_sales_service.group_after_sales_manager",
+            company_id=self.company.id,
+            company_ids=[Command.set(both)],
+        )
+        with self.assertRaisesMessage(UserError, r"Incompatible companies"):
+            self.warranty.with_user(manager).with_context(allowed_company_ids=both).write(
+                {"company_id": self.other_company.id}
+            )
+        self.registered.with_user(manager).with_context(allowed_company_ids=both).write(
+            {"company_id": self.other_company.id}
+        )
+        self.assertEqual(self.registered.company_id, self.other_company)
 
     def test_category_term_is_per_company(self):
         self.assertEqual(self.category.warranty_term_id, self.term_consumer)
