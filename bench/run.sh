@@ -15,14 +15,11 @@ pg_start
 trap pg_stop EXIT INT TERM
 addons="$(odoo_addons_path)"
 mapfile -t db_args < <(odoo_db_args)
-common=(--addons-path="$addons" "${db_args[@]}" --stop-after-init --without-demo=all --max-cron-threads=0 --log-level=warn)
 
 log "database with after_sales_service"
-run_odoo "${common[@]}" -d bench_addon -i after_sales_service >"$PG_DIR/addon.log" 2>&1 \
-  || { tail -n 30 "$PG_DIR/addon.log"; die "install failed"; }
+install_db bench_addon after_sales_service
 log "database without it (repair, stock_account, sale_stock)"
-run_odoo "${common[@]}" -d bench_bare -i repair,stock_account,sale_stock >"$PG_DIR/bare.log" 2>&1 \
-  || { tail -n 30 "$PG_DIR/bare.log"; die "install failed"; }
+install_db bench_bare repair,stock_account,sale_stock
 
 bench_py() {
   case ",${ONLY:-$1}," in

@@ -9,9 +9,7 @@ COUNT="${1:-10000}"
 pg_start
 addons="$(odoo_addons_path)"
 mapfile -t db_args < <(odoo_db_args)
-run_odoo --addons-path="$addons" "${db_args[@]}" -d bench_client -i after_sales_service \
-  --without-demo=all --stop-after-init --log-level=warn >"$PG_DIR/install.log" 2>&1 \
-  || { tail -n 30 "$PG_DIR/install.log"; die "install failed"; }
+install_db bench_client after_sales_service
 port="$(free_port)"
 run_odoo --addons-path="$addons" "${db_args[@]}" -d bench_client --db-filter='^bench_client$' \
   --http-interface=127.0.0.1 --http-port="$port" --max-cron-threads=0 --log-level=warn \

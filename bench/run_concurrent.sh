@@ -14,9 +14,7 @@ BATCH="${3:-500}"
 pg_start
 addons="$(odoo_addons_path)"
 mapfile -t db_args < <(odoo_db_args)
-run_odoo --addons-path="$addons" "${db_args[@]}" -d bench_concurrent -i after_sales_service \
-  --without-demo=all --stop-after-init --log-level=warn >"$PG_DIR/install.log" 2>&1 \
-  || { tail -n 30 "$PG_DIR/install.log"; die "install failed"; }
+install_db bench_concurrent after_sales_service
 port="$(free_port)"
 # Odoo's retries of serialization failures are logged at INFO by odoo.service.model.
 run_odoo --addons-path="$addons" "${db_args[@]}" -d bench_concurrent --db-filter='^bench_concurrent$' \

@@ -177,3 +177,13 @@ browser_check() {
   printf 'browser tests can run: %s, websocket-client %s\n' "$browser" \
     "$("$ODOO_PYTHON" -c 'import websocket; print(websocket.__version__)')"
 }
+
+# install_db DB MODULES: a database with MODULES and no demo data in the
+# running cluster (the benches); the install log goes to $PG_DIR/DB.log.
+install_db() {
+  local db="$1" modules="$2" db_args
+  mapfile -t db_args < <(odoo_db_args)
+  run_odoo --addons-path="$(odoo_addons_path)" "${db_args[@]}" -d "$db" -i "$modules" \
+    --without-demo=all --stop-after-init --max-cron-threads=0 --log-level=warn >"$PG_DIR/$db.log" 2>&1 \
+    || { tail -n 30 "$PG_DIR/$db.log"; die "install of $modules into $db failed"; }
+}
