@@ -108,8 +108,9 @@ class Report:
 
     def feed(self, record, addon):
         first_line = record.message.splitlines()[0]
-        if TOTAL_RE.search(first_line) and record.logger == "odoo.tests.result":
-            self.totals = tuple(int(x) for x in TOTAL_RE.search(first_line).groups())
+        totals = TOTAL_RE.search(first_line) if record.logger == "odoo.tests.result" else None
+        if totals:
+            self.totals = tuple(int(x) for x in totals.groups())
             return
         if any(regex.search(first_line) for regex in FATAL_RES) or record.level == "CRITICAL":
             self.fatal.append(first_line)
