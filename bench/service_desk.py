@@ -3,7 +3,7 @@ bare equivalent.
 
 Each order of a unit delivered under warranty goes through its own clicks:
 create, confirm, receive, start the repair, add 3 spare parts (valued FIFO in
-real time, so Odoo posts their cost), one labour line, finish the repair
+real time, so Odoo posts their cost), one labor line, finish the repair
 (which posts the order's cost entry) and return the unit. On a database
 without the addon, the same delivered unit goes through Odoo's own steps: a
 receipt from the customer, a repair order with the same 3 parts, repair start
@@ -23,7 +23,7 @@ from odoo import Command
 
 # The spare parts of one repair: name, unit cost.
 PARTS = (("Pump", 25.0), ("Heating element", 40.0), ("Gasket set", 8.0))
-LABOUR_HOURS = 1.5
+LABOR_HOURS = 1.5
 
 
 def _request(env):
@@ -37,7 +37,7 @@ def _request(env):
 
 def _setup(env, count):
     """``count`` serials delivered to a customer, the parts in stock; on the
-    addon's database its accounts, labour product and a warranty term."""
+    addon's database its accounts, labor product and a warranty term."""
     addon = "after_sales.service.order" in env
     company = env.company
     warehouse = env["stock.warehouse"].search([("company_id", "=", company.id)], limit=1)
@@ -102,7 +102,7 @@ def addon_order(env, data, lot):
             {"order_id": order.id, "product_id": part.id, "quantity": 1}
         ).action_add()
         _request(env)
-    env["after_sales.service.labor"].create({"order_id": order.id, "name": "Repair", "hours": LABOUR_HOURS})
+    env["after_sales.service.labor"].create({"order_id": order.id, "name": "Repair", "hours": LABOR_HOURS})
     _request(env)
     # Finishing its repair finishes the order and posts its costs.
     order.repair_ids.action_repair_end()

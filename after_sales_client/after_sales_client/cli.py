@@ -102,7 +102,7 @@ def cmd_check(client, args, out):
     print(f"  state:    {status.state}" + (f", until {status.date_end}" if status.date_end else ""), file=out)
     if status.covered:
         print(
-            f"  company bears: {status.parts_coverage:g}% parts, {status.labor_coverage:g}% labour, "
+            f"  company bears: {status.parts_coverage:g}% parts, {status.labor_coverage:g}% labor, "
             f"{status.expense_coverage:g}% expenses",
             file=out,
         )
@@ -192,7 +192,7 @@ def cmd_costs(client, args, out):
         file=out,
     )
     print(f"  parts      {summary.parts_cost:12.2f}", file=out)
-    print(f"  labour     {summary.labor_cost:12.2f}", file=out)
+    print(f"  labor     {summary.labor_cost:12.2f}", file=out)
     print(f"  transport  {summary.transport_cost:12.2f}", file=out)
     print(f"  total      {summary.total_cost:12.2f}", file=out)
     for coverage, amount in sorted(summary.by_coverage.items()):

@@ -3,7 +3,7 @@ from odoo.exceptions import UserError
 from odoo.tools.sql import column_exists, create_column
 
 BILL_TYPES = ("in_invoice", "in_refund")
-# The account types that carry service costs (parts, labour, goodwill,
+# The account types that carry service costs (parts, labor, goodwill,
 # transport), on the order's analytics and in the provision's cost history:
 # Expenses and Cost of Revenue, where Odoo posts the cost of goods sold.
 # Depreciation is not one: it writes off fixed assets, which no service order

@@ -26,9 +26,9 @@ class ProductCategory(models.Model):
     )
     after_sales_labor_expense_account_id = fields.Many2one(
         "account.account",
-        string="Warranty Labour Expense",
+        string="Warranty Labor Expense",
         company_dependent=True,
-        help="Overrides the company's warranty labour expense account for units of this category.",
+        help="Overrides the company's warranty labor expense account for units of this category.",
     )
 
     after_sales_analytic_distribution = fields.Json(

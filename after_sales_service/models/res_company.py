@@ -4,8 +4,8 @@ from odoo import api, fields, models
 # field -> (name of the account created by default, its account type)
 AFTER_SALES_ACCOUNTS = {
     "after_sales_parts_expense_account_id": ("Warranty parts expense", "expense"),
-    "after_sales_labor_expense_account_id": ("Warranty labour expense", "expense"),
-    "after_sales_labor_absorption_account_id": ("Service labour absorbed", "expense"),
+    "after_sales_labor_expense_account_id": ("Warranty labor expense", "expense"),
+    "after_sales_labor_absorption_account_id": ("Service labor absorbed", "expense"),
     "after_sales_goodwill_expense_account_id": ("Goodwill expense", "expense"),
     "after_sales_transport_expense_account_id": ("Service transport expense", "expense"),
     "after_sales_recovery_account_id": ("Supplier warranty recovery", "income_other"),
@@ -37,10 +37,10 @@ class ResCompany(models.Model):
     )
     after_sales_labor_product_id = fields.Many2one(
         "product.product",
-        string="Labour Product",
+        string="Labor Product",
         check_company=True,
         domain="[('type', '=', 'service')]",
-        help="Service product of labour lines: its cost is the hourly cost rate, "
+        help="Service product of labor lines: its cost is the hourly cost rate, "
         "its sales price what a paid hour is invoiced.",
     )
 
@@ -74,13 +74,13 @@ class ResCompany(models.Model):
         "Warranty consumption location's valuation).",
     )
     after_sales_labor_expense_account_id = fields.Many2one(
-        "account.account", string="Warranty Labour Expense", check_company=True
+        "account.account", string="Warranty Labor Expense", check_company=True
     )
     after_sales_labor_absorption_account_id = fields.Many2one(
         "account.account",
-        string="Labour Absorption",
+        string="Labor Absorption",
         check_company=True,
-        help="Credited with the internal labour cost charged to warranty and goodwill.",
+        help="Credited with the internal labor cost charged to warranty and goodwill.",
     )
     after_sales_goodwill_expense_account_id = fields.Many2one(
         "account.account", string="Goodwill Expense", check_company=True

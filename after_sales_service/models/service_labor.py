@@ -4,7 +4,7 @@ from odoo.exceptions import UserError, ValidationError
 
 class AfterSalesServiceLabor(models.Model):
     _name = "after_sales.service.labor"
-    _description = "Service Labour Line"
+    _description = "Service Labor Line"
     _order = "date, id"
     _check_company_auto = True
 
@@ -30,7 +30,7 @@ class AfterSalesServiceLabor(models.Model):
     hours = fields.Float(required=True, default=1.0)
     product_id = fields.Many2one(
         "product.product",
-        string="Labour Product",
+        string="Labor Product",
         check_company=True,
         domain="[('type', '=', 'service')]",
         default=lambda self: self.env.company.after_sales_labor_product_id,
@@ -59,7 +59,7 @@ class AfterSalesServiceLabor(models.Model):
     def _check_hours(self):
         for line in self:
             if line.hours <= 0:
-                raise ValidationError(self.env._("Labour hours must be positive (%(line)s).", line=line.name))
+                raise ValidationError(self.env._("Labor hours must be positive (%(line)s).", line=line.name))
             if line.cost_rate < 0:
                 raise ValidationError(
                     self.env._("The cost per hour cannot be negative (%(line)s).", line=line.name)
@@ -71,7 +71,7 @@ class AfterSalesServiceLabor(models.Model):
         closed = lines.order_id.filtered(lambda o: o.state in ("returned", "cancel"))
         if closed:
             raise UserError(
-                self.env._("%(order)s is closed: no more labour can be recorded.", order=closed[0].name)
+                self.env._("%(order)s is closed: no more labor can be recorded.", order=closed[0].name)
             )
         lines._sync_sale_lines()
         lines.order_id._adjust_cost_entries()
@@ -87,7 +87,7 @@ class AfterSalesServiceLabor(models.Model):
                     self.env._("Only After-Sales managers change the cost rate of finished work.")
                 )
         if "order_id" in vals:
-            raise UserError(self.env._("A labour line stays on the order it was recorded on."))
+            raise UserError(self.env._("A labor line stays on the order it was recorded on."))
         res = super().write(vals)
         if {"hours", "product_id", "name"} & set(vals):
             self._sync_sale_lines()
@@ -103,15 +103,15 @@ class AfterSalesServiceLabor(models.Model):
         return res
 
     def _check_open(self):
-        """Labour of returned or cancelled orders is history: locked."""
+        """Labor of returned or cancelled orders is history: locked."""
         closed = self.order_id.filtered(lambda o: o.state in ("returned", "cancel"))
         if closed:
             raise UserError(
-                self.env._("%(order)s is closed: its labour can no longer be changed.", order=closed[0].name)
+                self.env._("%(order)s is closed: its labor can no longer be changed.", order=closed[0].name)
             )
 
     def _sync_sale_lines(self):
-        """Labour of paid and goodwill orders is quoted on the repair's quotation."""
+        """Labor of paid and goodwill orders is quoted on the repair's quotation."""
         for line in self:
             sale_order = line.order_id.sale_order_id
             if not sale_order or sale_order.state not in ("draft", "sent") or not line.product_id:

@@ -9,14 +9,14 @@ from .service_order import FINISHED_STATES
 
 
 class AfterSalesServiceOrder(models.Model):
-    """What an order costs and who pays it: the parts, labour and transport
-    costs, the cost entries the order posts itself (labour, goodwill) and
+    """What an order costs and who pays it: the parts, labor and transport
+    costs, the cost entries the order posts itself (labor, goodwill) and
     their reversal, the courier bills, the customer's quotation and invoice,
     and the claim of the costs against the supplier."""
 
     _inherit = "after_sales.service.order"  # pylint: disable=consider-merging-classes-inherited
 
-    # Quotation and labour
+    # Quotation and labor
     sale_order_id = fields.Many2one(
         "sale.order",
         compute="_compute_sale_order_id",
@@ -24,7 +24,7 @@ class AfterSalesServiceOrder(models.Model):
         string="Quotation",
         help="The repair's quotation, for paid and goodwill orders.",
     )
-    labor_line_ids = fields.One2many("after_sales.service.labor", "order_id", string="Labour", copy=False)
+    labor_line_ids = fields.One2many("after_sales.service.labor", "order_id", string="Labor", copy=False)
 
     # Accounting
     order_move_ids = fields.One2many(
@@ -35,7 +35,7 @@ class AfterSalesServiceOrder(models.Model):
         string="Cost Entries",
         compute="_compute_account_move_ids",
         compute_sudo=True,
-        help="The entries the order posted itself (labour, goodwill), their adjustments and reversals.",
+        help="The entries the order posted itself (labor, goodwill), their adjustments and reversals.",
     )
     bill_ids = fields.Many2many(
         "account.move",
@@ -50,7 +50,7 @@ class AfterSalesServiceOrder(models.Model):
         string="Journal Entries",
         compute="_compute_account_move_ids",
         compute_sudo=True,
-        help="Entries posted for the order: its labour entries and the valuation of its parts.",
+        help="Entries posted for the order: its labor entries and the valuation of its parts.",
     )
     account_move_count = fields.Integer(compute="_compute_account_move_ids", compute_sudo=True)
 
@@ -79,7 +79,7 @@ class AfterSalesServiceOrder(models.Model):
         compute="_compute_costs",
         compute_sudo=True,
         help="Paid and goodwill orders: the repair quotation without taxes (goodwill: "
-        "after the company's share). Warranty: the share of parts, labour and transport "
+        "after the company's share). Warranty: the share of parts, labor and transport "
         "the term does not cover.",
     )
 
@@ -350,13 +350,13 @@ class AfterSalesServiceOrder(models.Model):
                 )
 
     def _post_cost_entries(self):
-        """Post what the company bears beyond the parts' valuation: labour
-        (warranty labour or goodwill expense against labour absorption) and,
+        """Post what the company bears beyond the parts' valuation: labor
+        (warranty labor or goodwill expense against labor absorption) and,
         under goodwill, its share of the parts moved to goodwill expense.
 
         Each order's entries are brought to what its figures call for: the
         first call posts one entry, a call with nothing changed posts nothing,
-        a later change (labour added, parts returned) posts the difference.
+        a later change (labor added, parts returned) posts the difference.
         """
         vals_list = []
         for order in self._with_chart():
@@ -377,7 +377,7 @@ class AfterSalesServiceOrder(models.Model):
             moves.action_post()
 
     def _adjust_cost_entries(self):
-        """Labour recorded, changed or removed after an order is done: post the difference."""
+        """Labor recorded, changed or removed after an order is done: post the difference."""
         done = self.filtered(lambda o: o.state == "done")
         if done:
             done._check_posting_date()
@@ -398,7 +398,7 @@ class AfterSalesServiceOrder(models.Model):
                 self.product_id.categ_id.with_company(company).after_sales_labor_expense_account_id
                 or company.after_sales_labor_expense_account_id
             )
-            labels[expense] = self.env._("Warranty labour %(order)s", order=self.name)
+            labels[expense] = self.env._("Warranty labor %(order)s", order=self.name)
         else:
             share = self.goodwill_share
             expense = company.after_sales_goodwill_expense_account_id
@@ -407,15 +407,15 @@ class AfterSalesServiceOrder(models.Model):
         if not (expense and absorption and company.after_sales_journal_id):
             raise UserError(
                 self.env._(
-                    "Set the service costs journal and the labour expense, goodwill expense and "
+                    "Set the service costs journal and the labor expense, goodwill expense and "
                     "absorption accounts in After-Sales settings before finishing %(order)s.",
                     order=self.name,
                 )
             )
-        labels[absorption] = self.env._("Labour absorbed %(order)s", order=self.name)
-        labour = self.currency_id.round(self.labor_cost * share / 100.0)
-        targets[expense] += labour
-        targets[absorption] -= labour
+        labels[absorption] = self.env._("Labor absorbed %(order)s", order=self.name)
+        labor = self.currency_id.round(self.labor_cost * share / 100.0)
+        targets[expense] += labor
+        targets[absorption] -= labor
         if self.coverage == "goodwill":
             # The parts' cost lies where the valuation (or, in Anglo-Saxon
             # accounting, the invoice) put it; the company's share moves on.
@@ -428,7 +428,7 @@ class AfterSalesServiceOrder(models.Model):
 
     def _get_posted_cost_balances(self):
         balances = defaultdict(float)
-        # sudo: those who finish orders and record labour need no journal rights;
+        # sudo: those who finish orders and record labor need no journal rights;
         # the entries read are the order's own.
         for line in self.sudo().cost_move_ids.filtered(lambda m: m.state == "posted").line_ids:
             balances[line.account_id] += line.balance
@@ -453,7 +453,7 @@ class AfterSalesServiceOrder(models.Model):
                         "partner_id": partner.id,
                         "balance": amount,
                         # Costs carry the order's analytic distribution (the
-                        # labour absorbed is the workshop's, not the order's).
+                        # labor absorbed is the workshop's, not the order's).
                         "analytic_distribution": (
                             self.analytic_distribution
                             if account.account_type in EXPENSE_ACCOUNT_TYPES and account != absorption

@@ -242,7 +242,7 @@ class AfterSalesWarrantyProvision(models.Model):
                 """,
                 company=self.company_id.id,
                 types=EXPENSE_ACCOUNT_TYPES,
-                # Labour absorbed is the other side of the labour cost, not a saving.
+                # Labor absorbed is the other side of the labor cost, not a saving.
                 absorption=self.company_id.after_sales_labor_absorption_account_id.id or 0,
                 date_from=date_from,
                 date_to=date_to,

@@ -60,7 +60,7 @@ class AfterSalesWarrantyTerm(models.Model):
     )
     labor_coverage = fields.Float(
         default=100.0,
-        help="Percent of the labour cost the company bears (0-100).",
+        help="Percent of the labor cost the company bears (0-100).",
     )
     expense_coverage = fields.Float(
         default=100.0,

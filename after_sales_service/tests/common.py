@@ -227,7 +227,7 @@ class ServiceOrderCommon(AfterSalesCommon):
         )
         cls.company.after_sales_labor_product_id = cls.labor_product
         cls.company.after_sales_paid_repair_days = 10
-        # Warranty labour is posted when an order is done: the company's chart
+        # Warranty labor is posted when an order is done: the company's chart
         # gets its service accounts (done at install for existing companies).
         cls.company._after_sales_setup_accounts()
         cls.part = cls.env["product.product"].create(

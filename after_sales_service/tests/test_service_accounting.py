@@ -11,7 +11,7 @@ from .common import ServiceAccountingCommon
 class TestServiceAccounting(ServiceAccountingCommon):
     """Exact accounts and amounts of service costs."""
 
-    def test_warranty_parts_and_labour(self):
+    def test_warranty_parts_and_labor(self):
         company = self.company
         analytic_plan = self.env["account.analytic.plan"].create({"name": "Service lines"})
         analytic = self.env["account.analytic.account"].create(
@@ -25,14 +25,14 @@ class TestServiceAccounting(ServiceAccountingCommon):
         # Parts: Odoo's valuation, through the Warranty consumption location.
         self.assertEqual(self._balance(company.after_sales_parts_expense_account_id, order), 50.0)
         self.assertEqual(self._balance(self.company_data["default_account_stock_valuation"], order), -50.0)
-        # Labour: one entry, 1.5 h x 40.
-        labour = order.cost_move_ids
-        self.assertEqual(len(labour), 1)
-        self.assertEqual(labour.journal_id, company.after_sales_journal_id)
-        self.assertEqual(labour.state, "posted")
+        # Labor: one entry, 1.5 h x 40.
+        labor = order.cost_move_ids
+        self.assertEqual(len(labor), 1)
+        self.assertEqual(labor.journal_id, company.after_sales_journal_id)
+        self.assertEqual(labor.state, "posted")
         self.assertEqual(self._balance(company.after_sales_labor_expense_account_id, order), 60.0)
         self.assertEqual(self._balance(company.after_sales_labor_absorption_account_id, order), -60.0)
-        expense_line = labour.line_ids.filtered(lambda line: line.debit)
+        expense_line = labor.line_ids.filtered(lambda line: line.debit)
         self.assertEqual(expense_line.analytic_distribution, {str(analytic.id): 100})
         self.assertEqual(expense_line.partner_id, self.customer)
         self.assertEqual(order.parts_cost, 50.0)
@@ -89,7 +89,7 @@ class TestServiceAccounting(ServiceAccountingCommon):
         self.assertEqual(self._balance(own, order), 25.0)
         self.assertEqual(self._balance(self.company.after_sales_parts_expense_account_id, order), 0.0)
 
-    def test_goodwill_labour_share(self):
+    def test_goodwill_labor_share(self):
         order = self._order(self._unit("ACC-GW", covered=False))
         order.write({"coverage": "goodwill", "goodwill_share": 50.0})
         self._repair(order, parts=0, hours=1.0)
@@ -97,14 +97,14 @@ class TestServiceAccounting(ServiceAccountingCommon):
         self.assertEqual(self._balance(self.company.after_sales_goodwill_expense_account_id, order), 20.0)
         self.assertEqual(self._balance(self.company.after_sales_labor_absorption_account_id, order), -20.0)
 
-    def test_paid_order_posts_no_labour(self):
+    def test_paid_order_posts_no_labor(self):
         order = self._order(self._unit("ACC-PAID", covered=False))
         self._repair(order, parts=0, hours=2.0)
         self._end(order)
         self.assertEqual(order.coverage, "paid")
         self.assertFalse(order.cost_move_ids)
 
-    def test_cancel_done_order_reverses_labour(self):
+    def test_cancel_done_order_reverses_labor(self):
         order = self._order(self._unit("ACC-CANCEL"))
         self._repair(order, parts=0, hours=1.0)
         self._end(order)
@@ -130,7 +130,7 @@ class TestServiceAccounting(ServiceAccountingCommon):
         order = self._order(self._unit("ACC-NOCONF"))
         self._repair(order, parts=0, hours=1.0)
         self.company.after_sales_labor_absorption_account_id = False
-        with self.assertRaisesMessage(UserError, "Set the service costs journal and the labour expense"):
+        with self.assertRaisesMessage(UserError, "Set the service costs journal and the labor expense"):
             order.repair_ids.action_repair_end()
         self.assertEqual(order.state, "in_repair")
 

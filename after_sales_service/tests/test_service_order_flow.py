@@ -115,7 +115,7 @@ class TestServiceOrderFlow(ServiceOrderCommon):
         sale.action_confirm()
         self._finish_repair(order)
         self.assertEqual(order.state, "done")
-        # Labour is a service: delivered when done.
+        # Labor is a service: delivered when done.
         sale.order_line.filtered(lambda line: line.product_id == self.labor_product).qty_delivered = 2.0
         invoice = sale._create_invoices()
         invoice.action_post()

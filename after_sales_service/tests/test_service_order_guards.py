@@ -39,7 +39,7 @@ class TestServiceOrderGuards(ServiceOrderCommon):
 
     def test_negative_hours(self):
         order = self._order(exchange_type="none")
-        with self.assertRaisesMessage(ValidationError, "Labour hours must be positive"):
+        with self.assertRaisesMessage(ValidationError, "Labor hours must be positive"):
             self._labor(order, -2.0)
         self.assertFalse(order.labor_line_ids)
 

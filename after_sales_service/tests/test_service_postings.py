@@ -54,7 +54,7 @@ class TestServicePostings(ServiceAccountingCommon):
         move.picked = True
         move._action_done()
 
-    def test_goodwill_half_parts_labour_and_customer_invoice(self):
+    def test_goodwill_half_parts_labor_and_customer_invoice(self):
         self.company.anglo_saxon_accounting = True
         plan = self.env["account.analytic.plan"].create({"name": "Service"})
         analytic = self.env["account.analytic.account"].create({"name": "Goodwill", "plan_id": plan.id})
@@ -67,7 +67,7 @@ class TestServicePostings(ServiceAccountingCommon):
         self.assertEqual(quotation.amount_untaxed, 120.0)
         self._end(order)
         self.assertEqual(order.state, "done")
-        # Company's share: half of 50 (parts) and of 60 (labour) to goodwill expense.
+        # Company's share: half of 50 (parts) and of 60 (labor) to goodwill expense.
         goodwill = self.company.after_sales_goodwill_expense_account_id
         self.assertEqual(self._balance(goodwill, order), 55.0)
         self.assertEqual(self._balance(self.company.after_sales_labor_absorption_account_id, order), -30.0)
@@ -83,7 +83,7 @@ class TestServicePostings(ServiceAccountingCommon):
         order._post_cost_entries()  # a second click posts nothing
         self.assertEqual(len(order.cost_move_ids), 1)
         # Analytics: revenue, cost of goods and goodwill on the order's
-        # distribution; stock accounts and labour absorbed without.
+        # distribution; stock accounts and labor absorbed without.
         lines = self.env["account.move.line"].search([("move_id", "in", order.account_move_ids.ids)])
         with_analytics = lines.filtered("analytic_distribution")
         self.assertEqual(
@@ -100,7 +100,7 @@ class TestServicePostings(ServiceAccountingCommon):
             )
             .mapped("amount")
         )
-        # The order costs the company: parts 50 + half the labour (30).
+        # The order costs the company: parts 50 + half the labor (30).
         self.assertEqual(analytic_total, -80.0)
 
     def test_goodwill_parts_continental(self):
@@ -293,28 +293,28 @@ class TestServicePostings(ServiceAccountingCommon):
         self.assertEqual(order.parts_cost, 12.0)
         self.assertFalse(order.account_move_ids)
 
-    def test_labour_recorded_after_done_posts_the_difference(self):
+    def test_labor_recorded_after_done_posts_the_difference(self):
         order = self._order(self._unit("LATE-1"))
         self._repair(order, parts=0, hours=1.0)
         self._end(order)
-        labour_expense = self.company.after_sales_labor_expense_account_id
-        self.assertEqual(self._balance(labour_expense, order), 40.0)
+        labor_expense = self.company.after_sales_labor_expense_account_id
+        self.assertEqual(self._balance(labor_expense, order), 40.0)
         late = self.env["after_sales.service.labor"].create(
             {"order_id": order.id, "name": "Test run", "hours": 0.5}
         )
-        self.assertEqual(self._balance(labour_expense, order), 60.0)
+        self.assertEqual(self._balance(labor_expense, order), 60.0)
         self.assertEqual(len(order.cost_move_ids), 2)
         late.unlink()
-        self.assertEqual(self._balance(labour_expense, order), 40.0)
+        self.assertEqual(self._balance(labor_expense, order), 40.0)
         self.assertEqual(self._balance(self.company.after_sales_labor_absorption_account_id, order), -40.0)
         # Cancelling reverses every entry still standing.
         order.action_cancel()
-        self.assertEqual(self._balance(labour_expense, order), 0.0)
+        self.assertEqual(self._balance(labor_expense, order), 0.0)
         order._post_cost_entries()
-        self.assertEqual(self._balance(labour_expense, order), 0.0)
+        self.assertEqual(self._balance(labor_expense, order), 0.0)
 
     def test_roles(self):
-        """Technicians return parts and record late labour; accountants bill
+        """Technicians return parts and record late labor; accountants bill
         transport for an order they cannot change."""
         order = self._order(self._unit("ROLE-1"))
         self._repair(order, parts=2, hours=1.0)

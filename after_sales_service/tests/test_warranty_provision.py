@@ -89,7 +89,7 @@ class TestWarrantyProvision(ServiceAccountingCommon):
         half_year_ago = self.today - relativedelta(months=6)
         registrations = [self._register(f"PROV-H{i}", half_year_ago) for i in range(2)]
         registrations.append(self._register("PROV-H2", self.today))
-        # One warranty repair in the window: 2 pumps (50) and 1 h of labour (40).
+        # One warranty repair in the window: 2 pumps (50) and 1 h of labor (40).
         order = self._order(registrations[0].lot_id)
         self._repair(order, parts=2, hours=1.0)
         self._end(order)

@@ -153,7 +153,7 @@ class TestWorkflowGuards(ServiceOrderCommon):
         with self.assertRaisesMessage(UserError, BUTTONS_ONLY):
             Warranty.create({**vals, "lot_id": lots[2].id, "move_id": self.warranty.move_id.id})
 
-    def test_labour_of_closed_orders_is_locked(self):
+    def test_labor_of_closed_orders_is_locked(self):
         order = self._received_order(exchange_type="none")
         line = self._labor(order, 2.0).with_user(self.user)
         order.no_fault_found = True
@@ -167,6 +167,6 @@ class TestWorkflowGuards(ServiceOrderCommon):
         self.assertEqual(order.state, "done")
         order.action_return()
         for change in (lambda: line.write({"hours": 1.0}), line.unlink):
-            with self.assertRaisesMessage(UserError, "is closed: its labour can no longer be changed"):
+            with self.assertRaisesMessage(UserError, "is closed: its labor can no longer be changed"):
                 change()
         self.assertEqual(order.labor_cost, 100.0)
