@@ -9,6 +9,7 @@ from .state_guard import workflow
 
 STATES = [
     ("draft", "Draft"),
+    ("upcoming", "Upcoming"),
     ("active", "Active"),
     ("expired", "Expired"),
     ("void", "Void"),
@@ -133,8 +134,9 @@ class AfterSalesWarranty(models.Model):
         compute="_compute_state",
         inverse="_inverse_state",
         search="_search_state",
-        help="Active until the end date, then expired, on any day without a "
-        "scheduled job. Void registrations cover nothing.",
+        help="Upcoming until the start date (an extension that continues a "
+        "running warranty), active until the end date, then expired, on any "
+        "day without a scheduled job. Void registrations cover nothing.",
     )
     void_reason = fields.Text(tracking=True)
     date_void = fields.Date(readonly=True, copy=False)
@@ -224,12 +226,14 @@ class AfterSalesWarranty(models.Model):
             elif not warranty.date_end:
                 warranty.date_end = warranty.date_start
 
-    @api.depends("registration_state", "date_end")
+    @api.depends("registration_state", "date_start", "date_end")
     def _compute_state(self):
         today = fields.Date.context_today(self)
         for warranty in self:
             if warranty.registration_state != "confirmed":
                 warranty.state = warranty.registration_state
+            elif warranty.date_start and warranty.date_start > today:
+                warranty.state = "upcoming"
             elif warranty.date_end and warranty.date_end < today:
                 warranty.state = "expired"
             else:
@@ -259,7 +263,8 @@ class AfterSalesWarranty(models.Model):
         by_state = {
             "draft": [("registration_state", "=", "draft")],
             "void": [("registration_state", "=", "void")],
-            "active": [("registration_state", "=", "confirmed"), ("date_end", ">=", today)],
+            "upcoming": [("registration_state", "=", "confirmed"), ("date_start", ">", today)],
+            "active": self._covering_domain(today),
             "expired": [("registration_state", "=", "confirmed"), ("date_end", "<", today)],
         }
         domain = expression.OR([by_state[v] for v in values if v in by_state]) or expression.FALSE_DOMAIN

@@ -21,6 +21,7 @@ from . import (
     test_warranty_registration,
     test_warranty_report,
     test_warranty_term,
+    test_warranty_upcoming,
     test_warranty_xmlrpc,
     test_workflow_guards,
 )
