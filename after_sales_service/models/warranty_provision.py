@@ -2,11 +2,18 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 from .account_move import EXPENSE_ACCOUNT_TYPES
 
 DAYS_PER_MONTH = 365.25 / 12
+
+
+def provision_period(day):
+    """The period of a provision whose period end is ``day``: its calendar
+    month, as its first and last day. A company posts one provision per
+    period (the SQL constraint says the same with ``date_trunc('month')``)."""
+    return day + relativedelta(day=1), day + relativedelta(day=31)
 
 
 class AfterSalesWarrantyProvision(models.Model):
@@ -26,10 +33,15 @@ class AfterSalesWarrantyProvision(models.Model):
     currency_id = fields.Many2one(related="company_id.currency_id")
     date = fields.Date(
         string="Period End",
+        compute="_compute_date",
+        store=True,
+        readonly=False,
+        precompute=True,
         required=True,
-        default=lambda self: fields.Date.context_today(self) + relativedelta(day=1, days=-1),
         tracking=True,
-        help="The provision covers the warranties active on this day; the entry is dated on it.",
+        help="The provision covers the warranties active on this day; the entry is dated on it. "
+        "Proposed: the end of the month after the company's last posted provision, or of the "
+        "month just ended when none is posted. One provision per month is posted.",
     )
     state = fields.Selection(
         [("draft", "Draft"), ("posted", "Posted")],
@@ -69,6 +81,23 @@ class AfterSalesWarrantyProvision(models.Model):
     )
     move_id = fields.Many2one("account.move", string="Journal Entry", readonly=True, copy=False)
 
+    _sql_constraints = [
+        (
+            # The database's guard against two postings at the same moment;
+            # _check_can_post refuses with a message before that.
+            "posted_month_unique",
+            "EXCLUDE USING btree (company_id WITH =, (date_trunc('month', \"date\"::timestamp)) WITH =) "
+            "WHERE (state = 'posted')",
+            "A company posts one warranty provision per month.",
+        ),
+    ]
+
+    @api.depends("company_id")
+    def _compute_date(self):
+        period_ends = self._next_period_ends(self.company_id)
+        for provision in self:
+            provision.date = period_ends[(provision.company_id or self.env.company).id]
+
     @api.depends("date")
     def _compute_name(self):
         for provision in self:
@@ -100,6 +129,33 @@ class AfterSalesWarrantyProvision(models.Model):
         ):
             raise UserError(self.env._("A posted warranty provision cannot be changed."))
         return super().write(vals)
+
+    # Period -----------------------------------------------------------------
+
+    @api.model
+    def _next_period_ends(self, companies):
+        """``{company id: period end}`` proposed for a new provision: the end
+        of the month after the last posted provision of the company, or the
+        end of the month just ended when none is posted."""
+        companies |= self.env.company
+        last_posted = dict(
+            self._read_group(
+                [("company_id", "in", companies.ids), ("state", "=", "posted")],
+                ["company_id"],
+                ["date:max"],
+            )
+        )
+        month_ended = self._month_ended()
+        return {
+            company.id: last_posted[company] + relativedelta(months=1, day=31)
+            if last_posted.get(company)
+            else month_ended
+            for company in companies
+        }
+
+    @api.model
+    def _month_ended(self):
+        return fields.Date.context_today(self) + relativedelta(day=1, days=-1)
 
     # Computation ------------------------------------------------------------
 
@@ -293,6 +349,9 @@ class AfterSalesWarrantyProvision(models.Model):
     # Posting ----------------------------------------------------------------
 
     def action_post(self):
+        """Compute again and post: the adjustment entry, if any, on the period
+        end. Refused for a month of the company that has a posted provision,
+        before a later posted one, in a locked period, without the accounts."""
         for provision in self:
             if provision.state != "draft":
                 raise UserError(self.env._("%(name)s is posted already.", name=provision.name))
@@ -328,6 +387,26 @@ class AfterSalesWarrantyProvision(models.Model):
                     "period end, or ask an accountant to reopen it.",
                     date=self.date,
                     lock=lock_date,
+                )
+            )
+        period_start, period_end = provision_period(self.date)
+        posted = self.search(
+            [
+                ("company_id", "=", company.id),
+                ("state", "=", "posted"),
+                ("date", ">=", period_start),
+                ("date", "<=", period_end),
+                ("id", "!=", self.id),
+            ],
+            limit=1,
+        )
+        if posted:
+            raise UserError(
+                self.env._(
+                    "%(name)s is posted already for %(month)s: a company posts one warranty provision "
+                    "per month. The provision of the next month adjusts the amount booked.",
+                    name=posted.name,
+                    month=format_date(self.env, self.date, date_format="MMMM y"),
                 )
             )
         posted = self.search(
@@ -383,12 +462,13 @@ class AfterSalesWarrantyProvision(models.Model):
     @api.model
     def _cron_post_provisions(self):
         """Scheduled: the provision of the month just ended, for the companies
-        that ask for it, unless one is posted for that day already."""
-        period_end = fields.Date.context_today(self) + relativedelta(day=1, days=-1)
+        that ask for it, unless one is posted for that month (or later) already."""
+        period_end = self._month_ended()
+        period_start = provision_period(period_end)[0]
         companies = self.env["res.company"].search([("after_sales_provision_auto", "=", True)])
         for company in companies:
             if self.search_count(
-                [("company_id", "=", company.id), ("state", "=", "posted"), ("date", ">=", period_end)],
+                [("company_id", "=", company.id), ("state", "=", "posted"), ("date", ">=", period_start)],
                 limit=1,
             ):
                 continue

@@ -6,6 +6,7 @@ from . import (
     test_date_utils,
     test_first_run,
     test_integrity_edges,
+    test_provision_period,
     test_service_accounting,
     test_service_order_buttons,
     test_service_order_flow,
