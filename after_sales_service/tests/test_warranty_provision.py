@@ -78,11 +78,12 @@ class TestWarrantyProvision(ServiceAccountingCommon):
         # Less than the whole coverage of two units would call for.
         self.assertLess(line.amount, 40.0)
 
-    def _expected(self, cost, registrations):
+    def _expected(self, cost, registrations, day=None):
         """Cost per unit-day over the window, times the days of coverage left."""
-        window_start = self.today - relativedelta(months=12) + relativedelta(days=1)
-        exposure = sum((self.today - max(w.date_start, window_start)).days + 1 for w in registrations)
-        remaining = sum((w.date_end - self.today).days + 1 for w in registrations)
+        day = day or self.today
+        window_start = day - relativedelta(months=12) + relativedelta(days=1)
+        exposure = sum((day - max(w.date_start, window_start)).days + 1 for w in registrations)
+        remaining = sum((w.date_end - day).days + 1 for w in registrations)
         return exposure, remaining, round(cost / exposure * remaining, 2)
 
     def test_cost_history_and_release(self):
@@ -105,23 +106,30 @@ class TestWarrantyProvision(ServiceAccountingCommon):
         provision.action_post()
         self.assertEqual(self._balance(self.provision_account), -expected)
         self.assertEqual(self._balance(self.provision_expense), expected)
-        # The new unit's registration voided: the next computation releases provision.
+        # The new unit's registration voided: next month's provision releases provision.
         registrations[2].void_reason = "Returned to the factory"
         registrations[2].action_void()
-        release = self._provision()
+        next_month = self.today + relativedelta(months=1)
+        release = self._provision(date=next_month)
         release.action_post()
         self.assertEqual(release.amount_booked, expected)
-        self.assertAlmostEqual(release.amount_required, self._expected(90.0, registrations[:2])[2], places=2)
+        self.assertAlmostEqual(
+            release.amount_required, self._expected(90.0, registrations[:2], next_month)[2], places=2
+        )
         self.assertLess(release.amount_adjustment, 0.0)
         release_line = release.move_id.line_ids.filtered(
             lambda line: line.account_id == self.provision_account
         )
         self.assertEqual(release_line.balance, -release.amount_adjustment)
-        self.assertEqual(self._balance(self.provision_account), -release.amount_required)
-        # Nothing changed: a third run posts no entry.
-        same = self._provision()
-        same.action_post()
-        self.assertEqual(same.state, "posted")
+        self.assertAlmostEqual(self._balance(self.provision_account), -release.amount_required, places=2)
+        # Nothing changed: a third computation adjusts nothing, and its month is posted already.
+        same = self._provision(date=next_month)
+        same.action_compute()
+        self.assertEqual(same.amount_booked, release.amount_required)
+        self.assertTrue(same.currency_id.is_zero(same.amount_adjustment))
+        with self.assertRaisesMessage(UserError, "is posted already for"):
+            same.action_post()
+        self.assertEqual(same.state, "draft")
         self.assertFalse(same.move_id)
 
     def test_guards(self):

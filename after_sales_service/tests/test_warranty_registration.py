@@ -54,13 +54,14 @@ class TestWarrantyRegistration(AfterSalesCommon):
             self.assertEqual(self.Warranty._find_covering(lot=self.lot, date=date(2025, 2, 1)), warranty)
 
     def test_search_state_in(self):
-        active = self._register(date_start="2099-01-01")
+        upcoming = self._register(date_start="2099-01-01")
         draft = self._register(date_start="2099-01-01", state="draft")
         self.assertEqual(draft.registration_state, "draft")
-        found = self.Warranty.search([("state", "in", ["active", "draft"]), ("lot_id", "=", self.lot.id)])
-        self.assertEqual(found, active | draft)
+        self.assertEqual(upcoming.state, "upcoming")
+        found = self.Warranty.search([("state", "in", ["upcoming", "draft"]), ("lot_id", "=", self.lot.id)])
+        self.assertEqual(found, upcoming | draft)
         self.assertEqual(
-            self.Warranty.search([("state", "not in", ["active"]), ("lot_id", "=", self.lot.id)]), draft
+            self.Warranty.search([("state", "not in", ["upcoming"]), ("lot_id", "=", self.lot.id)]), draft
         )
 
     def test_end_before_start_rejected(self):
