@@ -497,7 +497,10 @@ class AfterSalesServiceOrder(models.Model):
             order.repair_ids.filtered(lambda r: r.state not in ("done", "cancel")).with_context(
                 after_sales_cancelling=True
             ).action_repair_cancel()
-        self.filtered(lambda o: o.receipt_picking_id.state == "done")._create_return_transfers()
+        # Nothing was exchanged: the customer gets their own unit back, and an
+        # advance replacement already shipped is to come back.
+        self.filtered(lambda o: o.receipt_picking_id.state == "done")._create_return_transfers(own_unit=True)
+        self._recover_advance_replacement()
         loaners_out = self.filtered(lambda o: o.loaner_state == "out")
         if loaners_out:
             loaners_out.action_loaner_return()

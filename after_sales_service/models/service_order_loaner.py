@@ -57,8 +57,13 @@ class AfterSalesServiceOrder(models.Model):
         compute="_compute_loaner_state",
         store=True,
     )
-    loaner_issue_picking_id = fields.Many2one("stock.picking", readonly=True, copy=False)
-    loaner_return_picking_id = fields.Many2one("stock.picking", readonly=True, copy=False)
+    # Indexed: a transfer's state change looks up the order it belongs to.
+    loaner_issue_picking_id = fields.Many2one(
+        "stock.picking", readonly=True, copy=False, index="btree_not_null"
+    )
+    loaner_return_picking_id = fields.Many2one(
+        "stock.picking", readonly=True, copy=False, index="btree_not_null"
+    )
     loaner_kept = fields.Boolean(
         readonly=True,
         copy=False,
@@ -116,6 +121,36 @@ class AfterSalesServiceOrder(models.Model):
         self._create_transfers(
             "loaner_out_type_id", "loaner_issue_picking_id", lambda o: o._prepare_loaner_issue_move_vals()
         )
+
+    @workflow
+    def _recover_advance_replacement(self):
+        """On cancelling: the replacement shipped in advance is to come back
+        to stock. Its receipt waits, ready, for the unit to arrive."""
+        orders = self.filtered(
+            lambda o: o.exchange_type == "advance"
+            and o.loaner_issue_picking_id.state == "done"
+            and not o.loaner_return_picking_id
+        )
+        pickings = orders._create_transfers(
+            "loaner_in_type_id",
+            "loaner_return_picking_id",
+            lambda o: o._move_vals(
+                o.loaner_lot_id.product_id,
+                o.loaner_lot_id,
+                self.env.ref("stock.stock_location_customers"),
+                o.warehouse_id.lot_stock_id,
+            ),
+            validate=False,
+        )
+        for order, picking in zip(orders, pickings, strict=True):
+            order.message_post(
+                body=self.env._(
+                    "Cancelled: the replacement %(lot)s shipped in advance is to come back (%(picking)s).",
+                    lot=order.loaner_lot_id.name,
+                    picking=picking.name,
+                )
+            )
+        return pickings
 
     def _prepare_loaner_issue_move_vals(self):
         source = (

@@ -19,7 +19,10 @@ class AfterSalesServiceOrder(models.Model):
         tracking=True,
     )
     carrier_reference = fields.Char(help="Courier and tracking number, for pick-ups.")
-    receipt_picking_id = fields.Many2one("stock.picking", string="Receipt", readonly=True, copy=False)
+    # Indexed: validating a receipt looks up the order it belongs to.
+    receipt_picking_id = fields.Many2one(
+        "stock.picking", string="Receipt", readonly=True, copy=False, index="btree_not_null"
+    )
     # The unit (or its replacement) back to the customer: see action_return.
     return_picking_id = fields.Many2one("stock.picking", string="Return", readonly=True, copy=False)
     picking_ids = fields.One2many("stock.picking", "service_order_id", string="Transfers")
@@ -79,12 +82,15 @@ class AfterSalesServiceOrder(models.Model):
             pickings._after_sales_validate()
         return pickings
 
-    def _create_return_transfers(self):
+    def _create_return_transfers(self, own_unit=False):
         """Ship the unit, or its replacement, back to the customer (see
-        ``_prepare_return_move_vals``): on return, and on cancelling an order
-        whose unit was received."""
+        ``_prepare_return_move_vals``): on return, and with ``own_unit`` on
+        cancelling an order whose unit was received (no replacement then:
+        the customer gets their own unit back)."""
         return self._create_transfers(
-            "service_out_type_id", "return_picking_id", lambda o: o._prepare_return_move_vals()
+            "service_out_type_id",
+            "return_picking_id",
+            lambda o: o._prepare_return_move_vals(own_unit=own_unit),
         )
 
     def _move_vals(self, product, lot, source, destination, owner=None):
@@ -139,12 +145,12 @@ class AfterSalesServiceOrder(models.Model):
             owner=self.partner_id,
         )
 
-    def _prepare_return_move_vals(self):
+    def _prepare_return_move_vals(self, own_unit=False):
         """The move of the return transfer to the customer (``action_return``,
         or ``action_cancel`` once the unit was received): the customer's unit,
-        or the replacement unit under the "return" exchange type and for
-        replacement requests."""
-        if self.exchange_type == "return" or self.request_type == "replacement":
+        or, unless ``own_unit``, the replacement unit under the "return"
+        exchange type and for replacement requests."""
+        if not own_unit and (self.exchange_type == "return" or self.request_type == "replacement"):
             if not self.loaner_lot_id:
                 raise UserError(self.env._("Choose the replacement unit for %(order)s.", order=self.name))
             # The replacement comes from the company's stock.

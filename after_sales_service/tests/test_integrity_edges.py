@@ -97,3 +97,47 @@ class TestIntegrityEdges(ServiceOrderCommon):
         spare = self._create_lots(self.product_serial, ["EDGE-FREE"])
         spare.unlink()
         self.assertFalse(spare.exists())
+
+    def test_cancelled_replacement_order_gives_the_customer_s_own_unit_back(self):
+        new_unit = self._replacement_unit("EDGE-NEW")
+        order = self._order(request_type="replacement", exchange_type="none", loaner_lot_id=new_unit.id)
+        order.action_confirm()
+        order.action_receive()
+        order.action_cancel()
+        self.assertEqual(order.state, "cancel")
+        self.assertEqual(order.return_picking_id.move_line_ids.lot_id, self.unit_lot)
+        self.assertEqual(order.return_picking_id.state, "done")
+        self.assertEqual(self._quantity(self.unit_lot, self.customer_location), 1.0)
+        self.assertEqual(self._quantity(self.unit_lot, self.service_location), 0.0)
+        # Nothing was exchanged: the replacement never left the shelf.
+        self.assertEqual(self._quantity(new_unit, self.warehouse.lot_stock_id), 1.0)
+
+    def test_cancelled_advance_replacement_comes_back(self):
+        stock = self.warehouse.lot_stock_id
+        own_units = self._create_lots(self.product_serial, ["EDGE-OWN-1", "EDGE-OWN-2"])
+        self._deliver(self.customer, self.product_serial, 2.0, lots=own_units)
+        for received, lot in zip((False, True), own_units, strict=True):
+            with self.subTest(received=received):
+                new_unit = self._replacement_unit(f"EDGE-ADV-{received}")
+                order = self._order(lot=lot, exchange_type="advance", loaner_lot_id=new_unit.id)
+                order.action_confirm()
+                self.assertEqual(self._quantity(new_unit, self.customer_location), 1.0)
+                if received:
+                    order.action_receive()
+                order.action_cancel()
+                self.assertEqual(order.state, "cancel")
+                recovery = order.loaner_return_picking_id
+                self.assertEqual(
+                    (recovery.state, recovery.move_ids.location_dest_id, recovery.move_line_ids.lot_id),
+                    ("assigned", stock, new_unit),
+                    "the replacement's receipt waits, ready, for it to arrive",
+                )
+                self.assertTrue(order.message_ids.filtered(lambda m, r=recovery: r.name in m.body))
+                # The customer's own unit: back if it came, never asked for otherwise.
+                self.assertEqual(bool(order.return_picking_id), received)
+                self.assertEqual(self._quantity(lot, self.customer_location), 1.0)
+                recovery.button_validate()
+                self.assertEqual(self._quantity(new_unit, stock), 1.0)
+                self.assertEqual(self._quantity(new_unit, self.customer_location), 0.0)
+                # A second cancel path (e.g. an override calling it again) recovers nothing more.
+                self.assertFalse(order._recover_advance_replacement())
