@@ -1,6 +1,7 @@
 from . import (
     test_access_matrix,
     test_accounting_pages,
+    test_actions_bad_input,
     test_api_bad_input,
     test_client_integration,
     test_date_utils,

@@ -187,6 +187,24 @@ class AfterSalesCommon(ExpectedErrorMixin, BaseCommon):
         picking = cls._prepare_transfer(
             product, len(lots) if lots else quantity, partner=partner, sale_line=sale_line
         )
+        if lots:
+            # These serials, not the ones the reservation took first.
+            move = picking.move_ids
+            move.move_line_ids.unlink()
+            move.move_line_ids = [
+                Command.create(
+                    {
+                        "product_id": product.id,
+                        "lot_id": lot.id,
+                        "quantity": 1.0,
+                        "location_id": move.location_id.id,
+                        "location_dest_id": move.location_dest_id.id,
+                        "picking_id": picking.id,
+                    }
+                )
+                for lot in lots
+            ]
+            move.picked = True
         picking.button_validate()
         return picking
 
