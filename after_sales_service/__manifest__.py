@@ -39,6 +39,7 @@
         "views/warranty_provision_views.xml",
     ],
     "demo": [
+        "demo/after_sales_users_demo.xml",
         "demo/after_sales_demo.xml",
     ],
     "assets": {
