@@ -17,6 +17,7 @@
         "security/ir.model.access.csv",
         "data/ir_sequence_data.xml",
         "data/stock_data.xml",
+        "data/product_data.xml",
         "data/ir_cron_data.xml",
         "data/mail_template_data.xml",
         "report/warranty_certificate_report.xml",

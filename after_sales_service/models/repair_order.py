@@ -28,17 +28,9 @@ class RepairOrder(models.Model):
 
     def action_create_sale_order(self):
         res = super().action_create_sale_order()
-        orders = self.service_order_id
-        orders.labor_line_ids._sync_sale_lines()
-        discount = {order: order._get_goodwill_discount() for order in orders}
         for repair in self.filtered("service_order_id"):
             order = repair.service_order_id
-            values = {}
-            if discount[order]:
-                values["discount"] = discount[order]
-            if order.analytic_distribution:
-                # Revenue and cost of goods of the order land on its analytics.
-                values["analytic_distribution"] = order.analytic_distribution
-            if values:
-                repair.sale_order_id.order_line.write(values)
+            repair.sale_order_id.after_sales_order_id = order
+            order._apply_quotation_terms(repair.sale_order_id.order_line)
+        self.service_order_id.labor_line_ids._sync_sale_lines()
         return res

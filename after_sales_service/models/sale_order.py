@@ -1,8 +1,18 @@
-from odoo import models
+from odoo import fields, models
 
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
+
+    after_sales_order_id = fields.Many2one(
+        "after_sales.service.order",
+        string="Service Order",
+        index="btree_not_null",
+        readonly=True,
+        copy=False,
+        check_company=True,
+        help="The service order this quotation bills.",
+    )
 
     def _action_confirm(self):
         res = super()._action_confirm()
@@ -24,8 +34,8 @@ class SaleOrder(models.Model):
 
     def _prepare_invoice(self):
         vals = super()._prepare_invoice()
-        # The invoice of a repair's quotation belongs to its service order.
-        orders = self.repair_order_ids.service_order_id
+        # The invoice of a service order's quotation belongs to the order.
+        orders = self.after_sales_order_id or self.repair_order_ids.service_order_id
         if len(orders) == 1:
             vals["after_sales_order_id"] = orders.id
         return vals

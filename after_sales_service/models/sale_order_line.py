@@ -13,6 +13,13 @@ class SaleOrderLine(models.Model):
         help="Serial number whose warranty this extension prolongs.",
     )
     warranty_ids = fields.One2many("after_sales.warranty", "sale_line_id", string="Warranty Registrations")
+    # What a service order's quotation charges besides the repair's parts and
+    # the labor lines (see after_sales.service.order._quote_charges).
+    after_sales_charge = fields.Selection(
+        [("parts", "Parts not covered"), ("labor", "Labor not covered"), ("transport", "Transport")],
+        readonly=True,
+        copy=False,
+    )
 
     @api.constrains("warranty_lot_id", "product_id")
     def _check_warranty_lot(self):

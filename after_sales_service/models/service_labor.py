@@ -98,7 +98,11 @@ class AfterSalesServiceLabor(models.Model):
     def unlink(self):
         self._check_open()
         orders = self.order_id
+        # Labor no longer done is no longer quoted.
+        sale_lines = self.sale_line_id.filtered(lambda sl: sl.order_id.state not in ("cancel",))
         res = super().unlink()
+        sale_lines.filtered(lambda sl: sl.order_id.state in ("draft", "sent")).unlink()
+        sale_lines.exists().product_uom_qty = 0.0
         orders._adjust_cost_entries()
         return res
 
@@ -111,21 +115,24 @@ class AfterSalesServiceLabor(models.Model):
             )
 
     def _sync_sale_lines(self):
-        """Labor of paid and goodwill orders is quoted on the repair's quotation."""
+        """Labor of orders the customer pays (paid, goodwill) is quoted on the
+        order's quotation as it is recorded, also once it is confirmed."""
         for line in self:
-            sale_order = line.order_id.sale_order_id
-            if not sale_order or sale_order.state not in ("draft", "sent") or not line.product_id:
+            order = line.order_id
+            sale_order = order.sale_order_id
+            if (
+                not sale_order
+                or sale_order.state == "cancel"
+                or sale_order.locked
+                or not line.product_id
+                or order._is_company_borne()
+            ):
                 continue
             values = {"product_uom_qty": line.hours, "name": line.name}
             if line.sale_line_id:
                 line.sale_line_id.write(values)
             else:
                 line.sale_line_id = self.env["sale.order.line"].create(
-                    {
-                        **values,
-                        "order_id": sale_order.id,
-                        "product_id": line.product_id.id,
-                        "discount": line.order_id._get_goodwill_discount(),
-                        "analytic_distribution": line.order_id.analytic_distribution or False,
-                    }
+                    {**values, "order_id": sale_order.id, "product_id": line.product_id.id}
                 )
+                order._apply_quotation_terms(line.sale_line_id)

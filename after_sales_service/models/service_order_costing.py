@@ -17,13 +17,26 @@ class AfterSalesServiceOrder(models.Model):
     _inherit = "after_sales.service.order"  # pylint: disable=consider-merging-classes-inherited
 
     # Quotation and labor
+    sale_order_ids = fields.One2many("sale.order", "after_sales_order_id", string="Quotations")
     sale_order_id = fields.Many2one(
         "sale.order",
         compute="_compute_sale_order_id",
         store=True,
         string="Quotation",
-        help="The repair's quotation, for paid and goodwill orders.",
+        help="What the customer pays: the repair's parts and the labor of paid and goodwill "
+        "orders, from the start of the repair; the transport and the shares a warranty "
+        "does not cover, when the work is done.",
     )
+    sale_state = fields.Selection(related="sale_order_id.state", string="Quotation Status")
+    invoice_ids = fields.Many2many(
+        "account.move",
+        string="Invoices",
+        compute="_compute_invoice_ids",
+        compute_sudo=True,
+        help="Customer invoices and credit notes of the order.",
+    )
+    invoice_count = fields.Integer(compute="_compute_invoice_ids", compute_sudo=True)
+    can_approve_quotation = fields.Boolean(compute="_compute_can_costing", compute_sudo=True)
     labor_line_ids = fields.One2many("after_sales.service.labor", "order_id", string="Labor", copy=False)
 
     # Accounting
@@ -78,24 +91,38 @@ class AfterSalesServiceOrder(models.Model):
         string="Billable to Customer",
         compute="_compute_costs",
         compute_sudo=True,
-        help="Paid and goodwill orders: the repair quotation without taxes (goodwill: "
-        "after the company's share). Warranty: the share of parts, labor and transport "
-        "the term does not cover.",
+        help="The order's quotation without taxes (goodwill: after the company's share). "
+        "Until a warranty order is done: the share of parts, labor and transport its term "
+        "does not cover, quoted when the work is done.",
     )
 
-    @api.depends("state", "coverage", "sale_order_id", "repair_ids")
+    @api.depends("state", "sale_order_id.state", "sale_order_id.invoice_status", "repair_ids")
     def _compute_can_costing(self):
         for order in self:
             finished = order.state in FINISHED_STATES
-            order.can_invoice = finished and order.coverage != "warranty" and bool(order.sale_order_id)
+            sale_order = order.sale_order_id
+            order.can_approve_quotation = order.state != "cancel" and sale_order.state in ("draft", "sent")
+            order.can_invoice = (
+                finished and sale_order.state == "sale" and sale_order.invoice_status == "to invoice"
+            )
             order.can_return_parts = finished and bool(order.repair_ids)
             order.can_bill_transport = order.state not in ("draft", "cancel")
             order.can_claim_supplier = finished
 
-    @api.depends("repair_ids.sale_order_id")
+    @api.depends("sale_order_ids.state", "repair_ids.sale_order_id")
     def _compute_sale_order_id(self):
         for order in self:
-            order.sale_order_id = order.repair_ids.sale_order_id[:1]
+            quotations = order.sale_order_ids | order.repair_ids.sale_order_id
+            order.sale_order_id = (quotations.filtered(lambda so: so.state != "cancel") or quotations)[:1]
+
+    @api.depends("sale_order_id.invoice_ids", "order_move_ids.move_type")
+    def _compute_invoice_ids(self):
+        for order in self:
+            invoices = order.sale_order_id.invoice_ids | order.order_move_ids.filtered(
+                lambda m: m.move_type in ("out_invoice", "out_refund")
+            )
+            order.invoice_ids = invoices
+            order.invoice_count = len(invoices)
 
     @api.depends("order_move_ids", "repair_ids.move_ids.state", "repair_ids.move_ids.returned_move_ids.state")
     def _compute_account_move_ids(self):
@@ -131,6 +158,7 @@ class AfterSalesServiceOrder(models.Model):
         "coverage",
         "goodwill_share",
         "sale_order_id.amount_untaxed",
+        "sale_order_id.state",
     )
     def _compute_costs(self):
         parts_costs = self._get_parts_costs()
@@ -138,11 +166,14 @@ class AfterSalesServiceOrder(models.Model):
             order.parts_cost = parts_costs.get(order.id, 0.0)
             order.labor_cost = sum(order.labor_line_ids.mapped("cost"))
             order.total_cost = order.parts_cost + order.labor_cost + order.transport_cost
-            if order.coverage in ("paid", "goodwill"):
+            if order.sale_order_id.state in ("draft", "sent", "sale"):
                 # What the customer is quoted: goodwill quotations carry the
                 # company's share as a discount on the sale prices.
                 order.customer_amount = order.sale_order_id.amount_untaxed
+            elif order.coverage in ("paid", "goodwill"):
+                order.customer_amount = 0.0  # quoted from the start of the repair
             else:
+                # A warranty's uncovered shares, quoted when the work is done.
                 order.customer_amount = order.currency_id.round(
                     order.parts_cost * (100.0 - order.parts_coverage) / 100.0
                     + order.labor_cost * (100.0 - order.labor_coverage) / 100.0
@@ -196,23 +227,51 @@ class AfterSalesServiceOrder(models.Model):
             },
         }
 
+    def action_approve_quotation(self):
+        """The customer accepts the quotation (at the desk, by phone, or as
+        the portal does): it is confirmed, to be invoiced once the work is done."""
+        self._check_can("can_approve_quotation", self.env._("Approving the quotation"))
+        # sudo: the desk approves what the customer accepted, without Sales rights.
+        self.sale_order_id.sudo().action_confirm()
+        return True
+
+    def action_send_quotation(self):
+        """Mail the quotation to the customer, with its portal link to accept it."""
+        self.ensure_one()
+        self._check_can("can_approve_quotation", self.env._("Sending the quotation"))
+        return self.sale_order_id.action_quotation_send()
+
     def action_create_invoice(self):
-        """Invoice the customer's share from the repair's quotation (paid and goodwill orders)."""
-        self._check_state(FINISHED_STATES, self.env._("Invoicing"))
-        refused = self.filtered(lambda o: not o.can_invoice)
-        if refused:
-            raise UserError(self.env._("%(order)s has no quotation to invoice.", order=refused[0].name))
-        sale_orders = self.sale_order_id
-        drafts = sale_orders.filtered(lambda so: so.state in ("draft", "sent"))
-        if drafts:
-            raise UserError(
-                self.env._(
-                    "Confirm quotation %(quotation)s with the customer before invoicing.",
-                    quotation=drafts[0].name,
+        """Invoice what the customer pays: the order's approved quotation."""
+        self.env["account.move"].check_access("create")
+        for order in self.filtered(lambda o: not o.can_invoice):
+            sale_order = order.sale_order_id
+            if order.state not in FINISHED_STATES:
+                message = self.env._("Finish %(order)s before invoicing it.", order=order.name)
+            elif not sale_order:
+                message = self.env._(
+                    "The customer of %(order)s pays nothing: there is nothing to invoice.", order=order.name
                 )
-            )
-        invoices = sale_orders._create_invoices()
+            elif sale_order.state in ("draft", "sent"):
+                message = self.env._(
+                    "Have the customer approve quotation %(quotation)s of %(order)s before invoicing.",
+                    quotation=sale_order.name,
+                    order=order.name,
+                )
+            else:
+                message = self.env._("%(order)s is invoiced: see its invoices.", order=order.name)
+            raise UserError(message)
+        # sudo: billing users invoice without Sales rights on the quotation.
+        invoices = self.sale_order_id.sudo()._create_invoices()
+        return self._action_open_invoices(invoices.with_env(self.env))
+
+    def action_view_invoices(self):
+        self.ensure_one()
+        return self._action_open_invoices(self.invoice_ids)
+
+    def _action_open_invoices(self, invoices):
         action = self.env["ir.actions.act_window"]._for_xml_id("account.action_move_out_invoice_type")
+        action["context"] = {"create": False, "default_move_type": "out_invoice"}
         if len(invoices) == 1:
             action.update(views=[(False, "form")], res_id=invoices.id)
         else:
@@ -250,6 +309,123 @@ class AfterSalesServiceOrder(models.Model):
         return self.coverage == "warranty" or (
             self.coverage == "goodwill" and float_compare(self.goodwill_share, 100.0, precision_digits=2) >= 0
         )
+
+    def _is_billable(self):
+        """Orders whose customer pays a part of the work."""
+        self.ensure_one()
+        if self.coverage != "warranty":
+            return not self._is_company_borne()
+        return any(
+            float_compare(share, 100.0, precision_digits=2) < 0
+            for share in (self.parts_coverage, self.labor_coverage, self.expense_coverage)
+        )
+
+    def _apply_quotation_terms(self, sale_lines):
+        """The order's terms on its quotation lines: the company's goodwill
+        share as a discount, the order's analytics."""
+        self.ensure_one()
+        values = {}
+        if discount := self._get_goodwill_discount():
+            values["discount"] = discount
+        if self.analytic_distribution:
+            # Revenue and cost of goods of the order land on its analytics.
+            values["analytic_distribution"] = self.analytic_distribution
+        if values and sale_lines:
+            sale_lines.write(values)
+
+    def _create_quotations(self):
+        """Quote paid and goodwill repairs when they start: the parts added to
+        the repair and the labor recorded join the quotation as they come."""
+        for order in self.filtered(lambda o: o._is_billable() and o.coverage != "warranty"):
+            order.repair_ids.filtered(lambda r: not r.sale_order_id and r.state != "cancel").sudo()[
+                :1
+            ].action_create_sale_order()
+
+    def _quote_charges(self):
+        """When the work is done: what the customer pays besides the repair's
+        parts and the labor hours (the transport, and a warranty's uncovered
+        shares of parts, labor and transport) joins the order's quotation,
+        created if there is none. Nothing is quoted for what is covered."""
+        charge_product = self.env.ref("after_sales_service.product_after_sales_charge")
+        for order in self.filtered(lambda o: o._is_billable()):
+            lines = order._prepare_charge_lines(charge_product)
+            sale_order = order.sale_order_id
+            if sale_order.state not in ("draft", "sent", "sale") or sale_order.locked:
+                # Labor of an order without repair is quoted here too.
+                if not lines and (order.coverage == "warranty" or not order.labor_line_ids):
+                    continue
+                sale_order = (
+                    self.env["sale.order"]
+                    .sudo()
+                    .create(
+                        {
+                            "partner_id": order.partner_id.id,
+                            "company_id": order.company_id.id,
+                            "warehouse_id": order.warehouse_id.id,
+                            "after_sales_order_id": order.id,
+                            "origin": order.name,
+                        }
+                    )
+                )
+                order.labor_line_ids._sync_sale_lines()
+            quoted = sale_order.order_line.filtered("after_sales_charge")
+            for charge, values in lines.items():
+                line = quoted.filtered(lambda sl, c=charge: sl.after_sales_charge == c)
+                if line:
+                    line.sudo().write(values)
+                else:
+                    line = (
+                        self.env["sale.order.line"]
+                        .sudo()
+                        .create({**values, "order_id": sale_order.id, "after_sales_charge": charge})
+                    )
+                order._apply_quotation_terms(line.sudo())
+
+    def _prepare_charge_lines(self, charge_product):
+        """Quotation lines of the charges of ``_quote_charges``, by charge:
+        priced at cost, the covered share as a discount."""
+        self.ensure_one()
+        lines = {}
+        warranty = self.coverage == "warranty"
+        charges = [("transport", self.env._("Transport"), self.transport_cost, self.expense_coverage)]
+        if warranty:
+            charges = [
+                (
+                    "parts",
+                    self.env._("Parts not covered by the warranty"),
+                    self.parts_cost,
+                    self.parts_coverage,
+                ),
+                (
+                    "labor",
+                    self.env._("Labor not covered by the warranty"),
+                    self.labor_cost,
+                    self.labor_coverage,
+                ),
+                *charges,
+            ]
+        for charge, name, cost, coverage in charges:
+            covered = coverage if warranty else 0.0
+            if self.currency_id.is_zero(cost) or float_compare(covered, 100.0, precision_digits=2) >= 0:
+                continue
+            lines[charge] = {
+                "product_id": charge_product.id,
+                "name": self.env._("%(charge)s (%(order)s)", charge=name, order=self.name),
+                "product_uom_qty": 1.0,
+                "price_unit": cost,
+                "discount": covered,
+            }
+        return lines
+
+    def action_start_repair(self):
+        res = super().action_start_repair()
+        self._create_quotations()
+        return res
+
+    def _set_done(self):
+        res = super()._set_done()
+        self._quote_charges()
+        return res
 
     def _get_goodwill_discount(self):
         """Discount of the customer's quotation: the company's goodwill share."""

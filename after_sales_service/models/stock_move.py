@@ -248,6 +248,18 @@ class StockMove(models.Model):
             reference = ", ".join(returns.picking_id.mapped("name"))
             to_void._void(reason=self.env._("Returned (%(reference)s)", reference=reference))
 
+    def _create_repair_sale_order_line(self):
+        res = super()._create_repair_sale_order_line()
+        # A part added to a service order's repair is quoted on its terms
+        # (goodwill discount, analytics), like the parts quoted before.
+        for order, moves in (
+            self.filtered("repair_id.service_order_id")
+            .grouped(lambda m: m.repair_id.service_order_id)
+            .items()
+        ):
+            order._apply_quotation_terms(moves.sale_line_id)
+        return res
+
     def action_after_sales_replenish(self):
         """Ask Odoo's procurement for the missing quantity of each part."""
         moves = self.filtered(lambda m: m.state not in ("done", "cancel", "assigned") and m.repair_id)

@@ -93,5 +93,5 @@ class TestServiceOrderButtons(ServiceOrderCommon):
         order.no_fault_found = True
         order.action_done()
         self.assertFalse(order.can_invoice)
-        with self.assertRaisesMessage(UserError, r"has no quotation to invoice"):
+        with self.assertRaisesMessage(UserError, r"pays nothing: there is nothing to invoice"):
             order.action_create_invoice()

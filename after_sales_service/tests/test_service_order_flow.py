@@ -103,7 +103,7 @@ class TestServiceOrderFlow(ServiceOrderCommon):
         self.assertFalse(repair.under_warranty)
         self.assertEqual(repair.picking_type_id, self.warehouse.repair_type_id)
         self._add_part(order, 1)
-        repair.action_create_sale_order()
+        # Quoted from the start of the repair: the part joined the quotation.
         self.assertEqual(order.sale_order_id, repair.sale_order_id)
         self._labor(order, 2.0)
         sale = order.sale_order_id
@@ -182,7 +182,6 @@ class TestServiceOrderFlow(ServiceOrderCommon):
         order.action_receive()
         order.action_start_repair()
         self._add_part(order, 1)
-        order.repair_ids.action_create_sale_order()
         self._labor(order, 1.0)
         sale = order.sale_order_id
         self.assertEqual(set(sale.order_line.mapped("discount")), {50.0})
@@ -279,7 +278,7 @@ class TestServiceOrderFlow(ServiceOrderCommon):
             self.assertIn(text, intake)
         completion = Report._render_qweb_html("after_sales_service.report_service_completion", order.ids)[0]
         completion = completion.decode()
-        for text in ("Pump", "Replace pump", "02:00", "Billable to the customer"):
+        for text in ("Pump", "Replace pump", "02:00", "What the customer pays"):
             self.assertIn(text, completion)
 
     def test_received_mail_sent_to_customer(self):

@@ -20,8 +20,7 @@ class TestServicePostings(ServiceAccountingCommon):
 
     def _quote(self, order):
         """The customer's quotation from the repair, confirmed."""
-        order.repair_ids.action_create_sale_order()
-        order.sale_order_id.action_confirm()
+        order.action_approve_quotation()
         return order.sale_order_id
 
     def _invoice(self, order):
@@ -152,11 +151,10 @@ class TestServicePostings(ServiceAccountingCommon):
     def test_invoice_guards(self):
         order = self._order(self._unit("INV-GUARD", covered=False))
         self._repair(order, parts=1, hours=0)
-        with self.assertRaisesMessage(UserError, "Invoicing is not possible .* in state In Repair"):
+        with self.assertRaisesMessage(UserError, "Finish .* before invoicing it"):
             order.action_create_invoice()
-        order.repair_ids.action_create_sale_order()
         self._end(order)
-        with self.assertRaisesMessage(UserError, "Confirm quotation .* with the customer before invoicing"):
+        with self.assertRaisesMessage(UserError, "Have the customer approve quotation .* before invoicing"):
             order.action_create_invoice()
         self.assertFalse(order.sale_order_id.invoice_ids)
 
