@@ -42,6 +42,21 @@ class StockWarehouse(models.Model):
         "company's Warranty consumption location.",
     )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        warehouses = super().create(vals_list)
+        warehouses._after_sales_place_service_locations()
+        return warehouses
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "active" in vals:
+            # Odoo archives and restores the locations under the warehouse's
+            # view location; the Service location is not among them. Like
+            # them, it cannot be archived while it holds units.
+            self.with_context(active_test=False).service_location_id.write({"active": vals["active"]})
+        return res
+
     def _get_locations_values(self, vals, code=False):
         values = super()._get_locations_values(vals, code=code)
         code = (vals.get("code") or code or "").replace(" ", "").upper()
@@ -63,6 +78,40 @@ class StockWarehouse(models.Model):
             }
         )
         return values
+
+    def _create_missing_locations(self, vals):
+        res = super()._create_missing_locations(vals)
+        self._after_sales_place_service_locations()
+        return res
+
+    def _after_sales_place_service_locations(self):
+        """Customers' units wait in the Service location, owned by the
+        customer: they are not the company's stock. Odoo sums a warehouse's
+        quantities (On Hand, Forecast, free quantity, replenishment, the
+        forecast report) over the locations under its view location, so the
+        Service location lives outside it, under Physical Locations like
+        Odoo's inter-warehouse transit location. Its name then starts with
+        the warehouse's code, as "WH/" no longer tells it."""
+        parent = self.env.ref("stock.stock_location_locations", raise_if_not_found=False)
+        for warehouse in self:
+            location = warehouse.service_location_id
+            if not location:
+                continue
+            view_path = warehouse.view_location_id.parent_path
+            if not location.warehouse_id and not (view_path and location.parent_path.startswith(view_path)):
+                continue
+            vals = {"location_id": parent.id if parent else False}
+            if not location.name.startswith(f"{warehouse.code} "):
+                vals["name"] = f"{warehouse.code} {location.name}"
+            location.write(vals)
+
+    def _update_name_and_code(self, new_name=False, new_code=False):
+        if new_code:
+            for warehouse in self:
+                location = warehouse.service_location_id
+                if location.name and location.name.startswith(f"{warehouse.code} "):
+                    location.name = new_code + location.name[len(warehouse.code) :]
+        return super()._update_name_and_code(new_name=new_name, new_code=new_code)
 
     def _get_sequence_values(self, name=False, code=False):
         values = super()._get_sequence_values(name=name, code=code)
@@ -134,6 +183,8 @@ class StockWarehouse(models.Model):
         """Service and loaner locations and operation types for warehouses
         that existed before the addon was installed."""
         for warehouse in self:
+            # Also moves Service locations created by earlier versions out of
+            # the warehouse (see _after_sales_place_service_locations).
             warehouse._create_missing_locations({})
             vals = warehouse._create_or_update_sequences_and_picking_types()
             if vals:

@@ -17,6 +17,7 @@ from . import (
     test_service_order_queries,
     test_service_order_tour,
     test_service_postings,
+    test_stock_truth,
     test_warranty_access,
     test_warranty_coverage,
     test_warranty_delivery,
