@@ -1,6 +1,6 @@
 # The two commands of the project: `make run` (demo) and `make test`.
 # `make help` lists every target with what it is for.
-.PHONY: help run test test-addon test-baseline lint readme wheel bench bench-concurrent clean
+.PHONY: help run test test-addon test-baseline lint readme wheel bench bench-concurrent clean pot
 
 # Arguments for `make bench`, passed on to the bench scripts (see below).
 ARGS ?=
@@ -25,6 +25,9 @@ test-baseline: ## Odoo's stock, repair and stock_account suites WITHOUT the addo
 
 lint: ## ruff, pylint-odoo and OCA's XML/manifest checks (installs .venv-tools when needed)
 	bash scripts/lint.sh
+
+pot: ## regenerate the addon's translation template i18n/after_sales_service.pot (needs Odoo 18)
+	bash scripts/export-pot.sh
 
 readme: ## regenerate after_sales_service/README.rst from after_sales_service/readme/*.md
 	bash -c 'source scripts/lib.sh && tools_venv && "$$TOOLS/python" scripts/gen_addon_readme.py after_sales_service'
