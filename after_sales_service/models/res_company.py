@@ -43,6 +43,13 @@ class ResCompany(models.Model):
         help="Service product of labor lines: its cost is the hourly cost rate, "
         "its sales price what a paid hour is invoiced.",
     )
+    # On by default: what the addon did before the setting existed.
+    after_sales_compatible_parts_only = fields.Boolean(
+        string="Only Compatible Spare Parts",
+        default=True,
+        help="Technicians add to a repair only the parts listed as compatible with the repaired "
+        "product; otherwise any storable product, the compatible ones proposed first.",
+    )
 
     after_sales_provision_percent = fields.Float(
         string="Provision: Percent of Sales",

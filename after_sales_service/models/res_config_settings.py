@@ -19,6 +19,9 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.after_sales_labor_product_id",
         readonly=False,
     )
+    after_sales_compatible_parts_only = fields.Boolean(
+        related="company_id.after_sales_compatible_parts_only", readonly=False
+    )
     after_sales_journal_id = fields.Many2one(related="company_id.after_sales_journal_id", readonly=False)
     after_sales_analytic_distribution = fields.Json(
         related="company_id.after_sales_analytic_distribution", readonly=False

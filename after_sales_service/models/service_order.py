@@ -2,11 +2,14 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import float_compare, formatLang
 
 from .state_guard import workflow
 
 OPEN_STATES = ("draft", "confirmed", "received", "in_repair")
 FINISHED_STATES = ("done", "returned")
+# Folded kanban columns (and list groups) when grouped by state.
+FOLDED_STATES = ("done", "returned", "cancel")
 # Request types with workshop work: the others end without a repair order.
 REPAIR_REQUEST_TYPES = ("repair", "maintenance")
 
@@ -42,8 +45,9 @@ class AfterSalesServiceOrder(models.Model):
         "loaner_return_picking_id",
         "loaner_kept",
     )
-    # Fixed once the unit is in the workshop: they decided what was received,
-    # under which warranty, and which unit went out in exchange.
+    # Fixed once the unit is in the workshop: they decided what was received
+    # and under which warranty. The loaner is fixed once it went out (see
+    # ``write``): it may still be chosen after the receipt.
     _fixed_after_receipt = (
         "partner_id",
         "product_id",
@@ -51,7 +55,6 @@ class AfterSalesServiceOrder(models.Model):
         "coverage",
         "warranty_id",
         "exchange_type",
-        "loaner_lot_id",
     )
 
     name = fields.Char(
@@ -85,6 +88,9 @@ class AfterSalesServiceOrder(models.Model):
         index=True,
         tracking=True,
         readonly=True,
+        # Every state is a kanban column, in workflow order (see read_group
+        # for the folded ones).
+        group_expand=True,
     )
     # What the state machine allows now: the buttons show by these, and the
     # actions refuse what they forbid (over XML-RPC too).
@@ -96,6 +102,7 @@ class AfterSalesServiceOrder(models.Model):
     can_return = fields.Boolean(compute="_compute_can_workflow", compute_sudo=True)
     can_cancel = fields.Boolean(compute="_compute_can_workflow", compute_sudo=True)
     can_draft = fields.Boolean(compute="_compute_can_workflow", compute_sudo=True)
+    can_issue_loaner = fields.Boolean(compute="_compute_can_workflow", compute_sudo=True)
     priority = fields.Selection([("0", "Normal"), ("1", "Urgent")], default="0")
     partner_id = fields.Many2one(
         "res.partner",
@@ -213,8 +220,22 @@ class AfterSalesServiceOrder(models.Model):
     )
     repair_ids = fields.One2many("repair.order", "service_order_id", string="Repair Orders")
     repair_count = fields.Integer(compute="_compute_repair_count")
+    part_move_ids = fields.Many2many(
+        "stock.move",
+        string="Parts",
+        compute="_compute_part_move_ids",
+        compute_sudo=True,
+        help="Spare parts of the order's repairs: planned, reserved and used (cancelled ones left out).",
+    )
 
-    @api.depends("state", "request_type", "receipt_picking_id.state", "loaner_issue_picking_id.state")
+    @api.depends(
+        "state",
+        "request_type",
+        "exchange_type",
+        "loaner_lot_id",
+        "receipt_picking_id.state",
+        "loaner_issue_picking_id.state",
+    )
     def _compute_can_workflow(self):
         for order in self:
             state = order.state
@@ -231,6 +252,14 @@ class AfterSalesServiceOrder(models.Model):
                 state == "cancel"
                 and order.receipt_picking_id.state != "done"
                 and order.loaner_issue_picking_id.state != "done"
+            )
+            # A loaner chosen after the receipt (the one chosen before goes
+            # out with the receipt, see _on_receipt_done).
+            order.can_issue_loaner = (
+                state in ("received", "in_repair")
+                and order.exchange_type == "loaner"
+                and bool(order.loaner_lot_id)
+                and not order.loaner_issue_picking_id
             )
 
     @api.depends("lot_id", "product_id", "partner_id", "date_intake")
@@ -289,6 +318,13 @@ class AfterSalesServiceOrder(models.Model):
         for order in self:
             order.repair_count = len(order.repair_ids)
 
+    @api.depends("repair_ids.move_ids.repair_line_type", "repair_ids.move_ids.state")
+    def _compute_part_move_ids(self):
+        for order in self:
+            order.part_move_ids = order.repair_ids.move_ids.filtered(
+                lambda m: m.repair_line_type == "add" and m.state != "cancel"
+            )
+
     @api.constrains("lot_id", "product_id")
     def _check_lot(self):
         for order in self:
@@ -331,12 +367,39 @@ class AfterSalesServiceOrder(models.Model):
 
     @api.onchange("lot_id")
     def _onchange_lot_id(self):
-        """Typing a serial fills the product and the unit's latest customer."""
-        if self.lot_id:
-            self.product_id = self.lot_id.product_id
-            customer = self.lot_id._after_sales_customer()
-            if customer:
-                self.partner_id = customer
+        """Typing a serial fills the product and the unit's latest customer,
+        and warns when the unit already has an open order."""
+        if not self.lot_id:
+            return None
+        self.product_id = self.lot_id.product_id
+        customer = self.lot_id._after_sales_customer()
+        if customer:
+            self.partner_id = customer
+        # sudo: an order the user may not read still holds the unit; it is
+        # not named then. Same rule as the API's refusal (api_open).
+        open_order = self.sudo().search(
+            [
+                ("lot_id", "=", self.lot_id.id),
+                ("state", "not in", ("returned", "cancel")),
+                ("id", "!=", self._origin.id),
+            ],
+            limit=1,
+        )
+        if not open_order:
+            return None
+        if open_order.with_env(self.env).has_access("read"):
+            message = self.env._(
+                "Serial number %(serial)s already has an open service order: %(order)s. "
+                "Carry on with that order rather than opening a second one.",
+                serial=self.lot_id.name,
+                order=open_order.name,
+            )
+        else:
+            message = self.env._(
+                "Serial number %(serial)s already has an open service order, in a company you cannot access.",
+                serial=self.lot_id.name,
+            )
+        return {"warning": {"title": self.env._("Unit already in service"), "message": message}}
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -361,7 +424,36 @@ class AfterSalesServiceOrder(models.Model):
                         orders=", ".join(locked.mapped("name")),
                     )
                 )
+        if not self._in_workflow() and "loaner_lot_id" in vals:
+            # As the form shows it: chosen until it went out, or the order ended.
+            locked = self.filtered(
+                lambda o: (o.loaner_issue_picking_id or o.state in ("returned", "cancel"))
+                and o.loaner_lot_id.id != (vals["loaner_lot_id"] or False)
+            )
+            if locked:
+                raise UserError(
+                    self.env._(
+                        "The loaner or replacement unit of %(orders)s is fixed once it went out to the "
+                        "customer or the order ended.",
+                        orders=", ".join(locked.mapped("name")),
+                    )
+                )
         return super().write(vals)
+
+    @api.model
+    def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False, lazy=True):
+        """Grouped by state, the groups of finished and cancelled orders come
+        folded: folded kanban columns, closed list groups."""
+        groups = super().read_group(
+            domain, fields, groupby, offset=offset, limit=limit, orderby=orderby, lazy=lazy
+        )
+        groupby = [groupby] if isinstance(groupby, str) else list(groupby)
+        # Odoo folds the groups of a many2one by its records' fold field; a
+        # selection has none.
+        if groupby and groupby[0] == "state" and (lazy or len(groupby) == 1):
+            for group in groups:
+                group["__fold"] = group.get("state") in FOLDED_STATES
+        return groups
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_started(self):
@@ -433,25 +525,31 @@ class AfterSalesServiceOrder(models.Model):
 
     @workflow
     def action_done(self):
-        """Work finished: repaired, or inspected (no fault found), or replaced."""
+        """Work finished: repaired, or inspected (no fault found), or replaced.
+
+        Open repairs end here as End Repair ends them in the Repairs app,
+        every part used as listed on the repair (see ``_end_repairs``): a
+        part that stock cannot supply stops it all, with what to do. When
+        ending a repair opens a wizard, it is returned for the user, and the
+        order is done once the wizard ends its repair (``_on_repairs_done``).
+        """
         self._check_can("can_done", self.env._("Finishing"))
         for order in self:
-            open_repairs = order.repair_ids.filtered(lambda r: r.state not in ("done", "cancel"))
-            if open_repairs:
-                raise UserError(
-                    self.env._(
-                        "Finish repair %(repair)s first.", repair=", ".join(open_repairs.mapped("name"))
-                    )
-                )
-            repaired = order.repair_ids.filtered(lambda r: r.state == "done")
-            if order.request_type == "repair" and not repaired and not order.no_fault_found:
+            worked = order.repair_ids.filtered(lambda r: r.state != "cancel")
+            if order.request_type == "repair" and not worked and not order.no_fault_found:
                 raise UserError(
                     self.env._(
                         "%(order)s has no finished repair: start the repair, or mark no fault found.",
                         order=order.name,
                     )
                 )
-        self._set_done()
+        open_repairs = self.repair_ids.filtered(lambda r: r.state not in ("done", "cancel"))
+        if open_repairs:
+            action = self._end_repairs(open_repairs)
+            if isinstance(action, dict):
+                return action
+        # Ending the last repair of an order already finished it.
+        self.filtered(lambda o: o.state != "done")._set_done()
         return True
 
     @workflow
@@ -548,7 +646,15 @@ class AfterSalesServiceOrder(models.Model):
         if not orders:
             return
         orders.state = "received"
-        orders.filtered(lambda o: o.exchange_type == "loaner" and o.loaner_lot_id)._issue_loaner()
+        loaner = orders.filtered(lambda o: o.exchange_type == "loaner")
+        loaner.filtered("loaner_lot_id")._issue_loaner()
+        for order in loaner.filtered(lambda o: not o.loaner_lot_id):
+            order.message_post(
+                body=self.env._(
+                    "Received without a loaner, though the order lends one: choose a free loaner "
+                    "(Transport & Loaner) and click Issue Loaner."
+                )
+            )
         orders._send_mail("after_sales_service.mail_template_service_received")
 
     @workflow
@@ -583,6 +689,51 @@ class AfterSalesServiceOrder(models.Model):
         self._post_cost_entries()
         self._note_costs_not_posted()
         self.write({"state": "done", "date_done": fields.Datetime.now()})
+
+    def _end_repairs(self, repairs):
+        """End ``repairs``, open repairs of these orders, with Odoo's End
+        Repair, every part used as listed on the repair.
+
+        Odoo's End Repair drops the parts nothing was reserved for, and the
+        parts not marked used once another one is: from the service order
+        nobody sees that, so parts not reserved in full are reserved now, as
+        Check Availability does, and a part still short stops it all, before
+        anything is done. Returns what Odoo's End Repair returns (True, or a
+        wizard's action)."""
+        repairs.filtered(lambda r: r.state != "under_repair").action_repair_start()
+        parts = repairs.move_ids.filtered(lambda m: m.state not in ("done", "cancel"))
+
+        def short(move):
+            rounding = move.product_uom.rounding
+            return float_compare(move.quantity, move.product_uom_qty, precision_rounding=rounding) < 0
+
+        # A quantity marked used is the technician's: it is not topped up.
+        parts.filtered(lambda m: not m.picked and short(m))._action_assign()
+        missing = parts.filtered(short)
+        if missing:
+            order = missing[0].repair_id.service_order_id
+            missing = missing.filtered(lambda m: m.repair_id.service_order_id == order)
+            raise UserError(
+                self.env._(
+                    "%(order)s cannot be done yet, parts are missing: %(parts)s. Replenish them "
+                    "(After-Sales > Planning > Parts Shortages, Request Replenishment) or change the "
+                    "parts on repair %(repair)s, then mark the order done again.",
+                    order=order.name,
+                    parts="; ".join(
+                        self.env._(
+                            "%(part)s, %(available)s of %(needed)s %(uom)s available",
+                            part=move.product_id.display_name,
+                            available=formatLang(self.env, move.quantity, dp="Product Unit of Measure"),
+                            needed=formatLang(self.env, move.product_uom_qty, dp="Product Unit of Measure"),
+                            uom=move.product_uom.name,
+                        )
+                        for move in missing
+                    ),
+                    repair=", ".join(missing.repair_id.mapped("name")),
+                )
+            )
+        parts.filtered(lambda m: not m.picked).picked = True
+        return repairs.action_repair_end()
 
     def _prepare_repair_vals(self):
         self.ensure_one()

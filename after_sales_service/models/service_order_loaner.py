@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import float_compare
 
+from .service_order import OPEN_STATES
 from .state_guard import workflow
 from .warranty_term import EXCHANGE_TYPES
 
@@ -8,8 +10,10 @@ from .warranty_term import EXCHANGE_TYPES
 class AfterSalesServiceOrder(models.Model):
     """The loaner lifecycle, and the replacement units that share its fields.
 
-    A loaner (exchange type "loaner") is issued from the Loaner location when
-    the unit is received (``_on_receipt_done``), comes back on
+    A loaner (exchange type "loaner") is chosen among the free ones
+    (``free_loaner_lot_ids``), issued from the Loaner location when the unit
+    is received (``_on_receipt_done``) or, chosen later, by
+    ``action_issue_loaner``; it comes back on
     ``action_loaner_return`` (also when the order is cancelled) or stays with
     the customer on a manager's decision (``action_loaner_keep``); its two
     transfers are ``loaner_issue_picking_id`` and ``loaner_return_picking_id``,
@@ -45,7 +49,20 @@ class AfterSalesServiceOrder(models.Model):
         check_company=True,
         ondelete="restrict",
         tracking=True,
+        # Loaners: the serials free in the warehouse's Loaners location.
+        domain="exchange_type == 'loaner' and [('id', 'in', free_loaner_lot_ids)] or []",
         help="Serial lent to the customer (loaner) or given instead of theirs (replacement).",
+    )
+    free_loaner_lot_ids = fields.Many2many(
+        "stock.lot",
+        string="Free Loaners",
+        compute="_compute_free_loaner_lot_ids",
+        compute_sudo=True,
+        help="Serials in the Loaners location of the order's warehouse, neither reserved nor chosen "
+        "by another open order.",
+    )
+    free_loaner_names = fields.Char(
+        string="Free Loaner Units", compute="_compute_free_loaner_lot_ids", compute_sudo=True
     )
     loaner_state = fields.Selection(
         [
@@ -76,6 +93,45 @@ class AfterSalesServiceOrder(models.Model):
         for order in self:
             order.exchange_type = order.warranty_id.term_id.exchange_type or "none"
 
+    @api.depends("warehouse_id", "exchange_type")
+    def _compute_free_loaner_lot_ids(self):
+        Lot = self.env["stock.lot"]
+        loaner_orders = self.filtered(
+            lambda o: o.exchange_type == "loaner" and o.warehouse_id.loaner_location_id
+        )
+        (self - loaner_orders).update({"free_loaner_lot_ids": Lot, "free_loaner_names": False})
+        if not loaner_orders:
+            return
+        free = {}
+        for location, lot, quantity, reserved in self.env["stock.quant"]._read_group(
+            [
+                ("location_id", "child_of", loaner_orders.warehouse_id.loaner_location_id.ids),
+                ("lot_id", "!=", False),
+            ],
+            ["location_id", "lot_id"],
+            ["quantity:sum", "reserved_quantity:sum"],
+        ):
+            rounding = lot.product_id.uom_id.rounding
+            if float_compare(quantity - reserved, 0.0, precision_rounding=rounding) > 0:
+                free[location.warehouse_id] = free.get(location.warehouse_id, Lot) | lot
+        # A loaner another open order chose goes out with that order's receipt.
+        promised = self.search_fetch(
+            [
+                ("loaner_lot_id", "in", Lot.union(*free.values()).ids),
+                ("exchange_type", "=", "loaner"),
+                ("state", "in", OPEN_STATES),
+                ("loaner_issue_picking_id", "=", False),
+            ],
+            ["loaner_lot_id"],
+        )
+        for order in loaner_orders:
+            lots = free.get(order.warehouse_id, Lot) - (promised - order._origin).loaner_lot_id
+            order.free_loaner_lot_ids = lots
+            names = [f"{lot.name} ({lot.product_id.display_name})" for lot in lots[:5]]
+            if len(lots) > 5:
+                names.append(self.env._("%(count)s more", count=len(lots) - 5))
+            order.free_loaner_names = ", ".join(names)
+
     @api.depends(
         "loaner_issue_picking_id.state", "loaner_return_picking_id.state", "loaner_kept", "exchange_type"
     )
@@ -89,6 +145,39 @@ class AfterSalesServiceOrder(models.Model):
                 order.loaner_state = "back"
             else:
                 order.loaner_state = "out"
+
+    @workflow
+    def action_issue_loaner(self):
+        """Hand the chosen loaner to the customer once the unit is in the
+        workshop (a loaner chosen at intake goes out with the receipt)."""
+        self.check_access("write")
+        exchanges = dict(self._fields["exchange_type"]._description_selection(self.env))
+        for order in self.filtered(lambda o: o.state in ("received", "in_repair")):
+            if order.exchange_type != "loaner":
+                raise UserError(
+                    self.env._(
+                        "%(order)s lends no loaner (exchange type: %(exchange)s).",
+                        order=order.name,
+                        exchange=exchanges[order.exchange_type],
+                    )
+                )
+            if order.loaner_issue_picking_id:
+                raise UserError(
+                    self.env._(
+                        "The loaner of %(order)s went out already (%(picking)s).",
+                        order=order.name,
+                        picking=order.loaner_issue_picking_id.name,
+                    )
+                )
+            if not order.loaner_lot_id:
+                raise UserError(
+                    self.env._(
+                        "Choose the loaner of %(order)s among the free loaners first.", order=order.name
+                    )
+                )
+        self._check_can("can_issue_loaner", self.env._("Issuing a loaner"))
+        self._issue_loaner()
+        return True
 
     @workflow
     def action_loaner_return(self):

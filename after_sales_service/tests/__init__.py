@@ -6,6 +6,7 @@ from . import (
     test_client_integration,
     test_date_utils,
     test_demo_roles,
+    test_desk_day,
     test_first_run,
     test_integrity_edges,
     test_provision_period,

@@ -56,7 +56,6 @@ class TestWorkflowGuards(ServiceOrderCommon):
         for vals in (
             {"exchange_type": "none"},
             {"warranty_id": False},
-            {"loaner_lot_id": other.id},
             {"lot_id": other.id},
             {"partner_id": self.env["res.partner"].create({"name": "Someone else"}).id},
         ):
@@ -65,6 +64,9 @@ class TestWorkflowGuards(ServiceOrderCommon):
                 self.assertRaisesMessage(UserError, FIXED),
             ):
                 order.write(vals)
+        # The loaner may be chosen after the receipt, until it went out.
+        with self.assertRaisesMessage(UserError, "fixed once it went out to the customer"):
+            order.write({"loaner_lot_id": other.id})
         self.assertEqual((order.lot_id, order.loaner_lot_id), (self.unit_lot, self.loaner_lot))
 
     def test_create_in_a_later_state_refused(self):
