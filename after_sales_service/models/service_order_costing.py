@@ -422,6 +422,12 @@ class AfterSalesServiceOrder(models.Model):
         self._create_quotations()
         return res
 
+    def action_cancel(self):
+        res = super().action_cancel()
+        # Nothing is sold any more: a quotation not approved yet goes too.
+        self.sale_order_id.filtered(lambda so: so.state in ("draft", "sent")).sudo()._action_cancel()
+        return res
+
     def _set_done(self):
         res = super()._set_done()
         self._quote_charges()

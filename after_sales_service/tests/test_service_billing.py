@@ -190,3 +190,12 @@ class TestServiceBilling(ServiceOrderCommon):
         with self.assertRaisesMessage(UserError, r"Have the customer approve quotation .* before invoicing"):
             order.action_create_invoice()
         self.assertFalse(order.invoice_ids)
+
+    def test_cancelled_order_cancels_its_quotation(self):
+        order = self._paid_order("BILL-CANCEL")
+        order.action_start_repair()
+        self._add_part(order, 1)
+        sale = order.sale_order_id
+        order.action_cancel()
+        self.assertEqual((order.state, sale.state), ("cancel", "cancel"))
+        self.assertFalse(order.can_approve_quotation or order.can_invoice)
