@@ -43,10 +43,11 @@ class ResCompany(models.Model):
         help="Service product of labor lines: its cost is the hourly cost rate, "
         "its sales price what a paid hour is invoiced.",
     )
-    # On by default: what the addon did before the setting existed.
+    # Off by default: a technician may need any part the stock holds; a
+    # manager who wants the catalogue enforced turns it on.
     after_sales_compatible_parts_only = fields.Boolean(
         string="Only Compatible Spare Parts",
-        default=True,
+        default=False,
         help="Technicians add to a repair only the parts listed as compatible with the repaired "
         "product; otherwise any storable product, the compatible ones proposed first.",
     )

@@ -10,6 +10,7 @@ from . import (
     test_first_run,
     test_integrity_edges,
     test_provision_period,
+    test_role_days,
     test_service_accounting,
     test_service_billing,
     test_service_order_buttons,

@@ -220,7 +220,7 @@ class TestDeskDay(ServiceOrderCommon):
         self.assertFalse(wizard.is_compatible)
 
     def test_add_part_any_storable_part_when_the_setting_is_off(self):
-        self.company.after_sales_compatible_parts_only = False
+        self.assertFalse(self.company.after_sales_compatible_parts_only, "off by default")
         order = self._in_repair()
         self._wizard(order, self.wheel, 2.0).action_add()
         self.assertEqual(order.part_move_ids.product_id, self.wheel)
@@ -231,7 +231,7 @@ class TestDeskDay(ServiceOrderCommon):
         self.assertEqual(len(order.part_move_ids), 1)
 
     def test_add_part_only_compatible_when_the_setting_is_on(self):
-        self.assertTrue(self.company.after_sales_compatible_parts_only, "on by default, as before")
+        self.company.after_sales_compatible_parts_only = True
         order = self._in_repair()
         with self.assertRaisesMessage(
             UserError, r"Wheel is not a compatible spare part of .*Espresso Machine, and only compatible"

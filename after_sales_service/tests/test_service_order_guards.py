@@ -101,6 +101,7 @@ class TestServiceOrderGuards(ServiceOrderCommon):
             order.with_user(self.manager).coverage = "paid"
 
     def test_part_not_in_catalogue(self):
+        self.company.after_sales_compatible_parts_only = True
         order = self._order(exchange_type="none")
         order.action_confirm()
         order.action_receive()
