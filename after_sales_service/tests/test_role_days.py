@@ -140,6 +140,12 @@ class TestRoleDays(HttpCase):
         self.assertEqual(invoice.amount_untaxed, 60.0)
         self.assertEqual(invoice.amount_untaxed, order.customer_amount)
         self.assertFalse(order.can_invoice)
+        # The month's service costs (the provision's tour: test_accounting_pages).
+        self.start_tour(
+            "/odoo/action-after_sales_service.after_sales_cost_action",
+            "after_sales_accountant_costs",
+            login="aftersales_accountant",
+        )
 
     def test_stock_day(self):
         order = self._order(self._unit("STK-SN-1"), exchange_type="none", transport_mode="courier")

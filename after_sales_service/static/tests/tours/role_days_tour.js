@@ -162,6 +162,19 @@ registry.category("web_tour.tours").add("after_sales_accountant_invoice", {
     ],
 });
 
+// Accountant: the month's service costs, in the pivot.
+registry.category("web_tour.tours").add("after_sales_accountant_costs", {
+    steps: () => [
+        {
+            content: "The service costs pivot shows the posted costs",
+            trigger: ".o_pivot table th:contains('Total')",
+        },
+        {
+            trigger: ".o_pivot table .o_pivot_cell_value",
+        },
+    ],
+});
+
 // Warehouse: the courier brought a unit; the inventory user validates the
 // service receipt in Inventory, without After-Sales rights.
 registry.category("web_tour.tours").add("after_sales_stock_receipt", {
