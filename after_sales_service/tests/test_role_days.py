@@ -140,12 +140,23 @@ class TestRoleDays(HttpCase):
         self.assertEqual(invoice.amount_untaxed, 60.0)
         self.assertEqual(invoice.amount_untaxed, order.customer_amount)
         self.assertFalse(order.can_invoice)
-        # The month's service costs (the provision's tour: test_accounting_pages).
+        # The month's service costs, then its warranty provision.
         self.start_tour(
             "/odoo/action-after_sales_service.after_sales_cost_action",
             "after_sales_accountant_costs",
             login="aftersales_accountant",
         )
+        self.product.categ_id = self.env["product.category"].create({"name": "Tour appliances"})
+        self._unit("ACC-SN-2")
+        Provision = self.env["after_sales.warranty.provision"]
+        self.start_tour(
+            "/odoo/action-after_sales_service.after_sales_warranty_provision_action",
+            "after_sales_warranty_provision",
+            login="aftersales_accountant",
+        )
+        provision = Provision.search([("create_uid", "=", self.users["aftersales_accountant"].id)])
+        self.assertEqual((provision.state, provision.move_id.state), ("posted", "posted"))
+        self.assertTrue(provision.line_ids.filtered(lambda line: line.categ_id.name == "Tour appliances"))
 
     def test_stock_day(self):
         order = self._order(self._unit("STK-SN-1"), exchange_type="none", transport_mode="courier")
