@@ -375,30 +375,12 @@ class AfterSalesServiceOrder(models.Model):
         customer = self.lot_id._after_sales_customer()
         if customer:
             self.partner_id = customer
-        # sudo: an order the user may not read still holds the unit; it is
-        # not named then. Same rule as the API's refusal (api_open).
-        open_order = self.sudo().search(
-            [
-                ("lot_id", "=", self.lot_id.id),
-                ("state", "not in", ("returned", "cancel")),
-                ("id", "!=", self._origin.id),
-            ],
-            limit=1,
-        )
-        if not open_order:
+        message = self._open_order_message(self.lot_id, exclude=self._origin)
+        if not message:
             return None
-        if open_order.with_env(self.env).has_access("read"):
-            message = self.env._(
-                "Serial number %(serial)s already has an open service order: %(order)s. "
-                "Carry on with that order rather than opening a second one.",
-                serial=self.lot_id.name,
-                order=open_order.name,
-            )
-        else:
-            message = self.env._(
-                "Serial number %(serial)s already has an open service order, in a company you cannot access.",
-                serial=self.lot_id.name,
-            )
+        message = self.env._(
+            "%(message)s Carry on with that order rather than opening a second one.", message=message
+        )
         return {"warning": {"title": self.env._("Unit already in service"), "message": message}}
 
     @api.model_create_multi
@@ -439,6 +421,28 @@ class AfterSalesServiceOrder(models.Model):
                     )
                 )
         return super().write(vals)
+
+    def _open_order_message(self, lot, exclude=None):
+        """What refuses (API) or warns (form) a second open order for
+        ``lot``: a unit is at one workshop at a time. None when it has none."""
+        # sudo: an order the user may not read still holds the unit; it is
+        # not named then.
+        domain = [("lot_id", "=", lot.id), ("state", "not in", ("returned", "cancel"))]
+        if exclude:
+            domain.append(("id", "!=", exclude.id))
+        open_order = self.sudo().search(domain, limit=1)
+        if not open_order:
+            return None
+        if open_order.with_env(self.env).has_access("read"):
+            return self.env._(
+                "Serial number %(serial)s already has an open service order: %(order)s.",
+                serial=lot.name,
+                order=open_order.name,
+            )
+        return self.env._(
+            "Serial number %(serial)s already has an open service order, in a company you cannot access.",
+            serial=lot.name,
+        )
 
     @api.model
     def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False, lazy=True):

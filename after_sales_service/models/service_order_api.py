@@ -181,28 +181,10 @@ class AfterSalesServiceOrder(models.Model):
         )
 
     def _check_no_open_order(self, lot):
-        """Refuse a second open order for a unit: it is at one workshop at a time."""
-        # sudo: an order the user may not read still holds the unit; it is
-        # not named then.
-        open_order = self.sudo().search(
-            [("lot_id", "=", lot.id), ("state", "not in", ("returned", "cancel"))], limit=1
-        )
-        if open_order and open_order.with_env(self.env).has_access("read"):
-            raise UserError(
-                self.env._(
-                    "Serial number %(serial)s already has an open service order: %(order)s.",
-                    serial=lot.name,
-                    order=open_order.name,
-                )
-            )
-        if open_order:
-            raise UserError(
-                self.env._(
-                    "Serial number %(serial)s already has an open service order, "
-                    "in a company you cannot access.",
-                    serial=lot.name,
-                )
-            )
+        """Refuse a second open order for a unit (see ``_open_order_message``)."""
+        message = self._open_order_message(lot)
+        if message:
+            raise UserError(message)
 
     def _api_values(self):
         # sudo: the caller found these orders with their own rights (billing and
