@@ -458,13 +458,8 @@ class AfterSalesServiceOrder(models.Model):
         """
         costs = defaultdict(float)
         for move, sign in self._get_parts_moves():
-            layers = move.stock_valuation_layer_ids
-            if layers:
-                cost = -sum(layers.mapped("value"))
-            else:
-                cost = sign * move.product_id.standard_price * move.product_qty
             origin = move if sign > 0 else move.origin_returned_move_id
-            costs[origin.repair_id.service_order_id.id] += cost
+            costs[origin.repair_id.service_order_id.id] += sign * move._after_sales_cost()
         return costs
 
     def _get_parts_cost_by_account(self):

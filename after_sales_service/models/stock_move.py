@@ -1,6 +1,6 @@
 from collections import defaultdict
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare, float_is_zero
 
@@ -18,6 +18,32 @@ class StockMove(models.Model):
         readonly=True,
         help="Quantity of this part already asked of procurement from the parts shortages.",
     )
+    after_sales_currency_id = fields.Many2one(related="company_id.currency_id", string="Company Currency")
+    # compute_sudo: whoever sees a service order's parts sees their cost, as
+    # the order's parts cost (stock valuation layers are for stock managers).
+    after_sales_value = fields.Monetary(
+        string="Cost",
+        currency_field="after_sales_currency_id",
+        compute="_compute_after_sales_value",
+        compute_sudo=True,
+        help="A part used: its stock valuation, less what was returned to stock since. "
+        "A part not used yet: the product's cost.",
+    )
+
+    @api.depends(
+        "state",
+        "product_id",
+        "product_qty",
+        "stock_valuation_layer_ids.value",
+        "returned_move_ids.state",
+        "returned_move_ids.stock_valuation_layer_ids.value",
+    )
+    def _compute_after_sales_value(self):
+        for move in self:
+            returned = move.returned_move_ids.filtered(lambda m: m.state == "done")
+            move.after_sales_value = move._after_sales_cost() - sum(
+                ret._after_sales_cost() for ret in returned
+            )
 
     def _action_done(self, cancel_backorder=False):
         moves = super()._action_done(cancel_backorder=cancel_backorder)
@@ -49,6 +75,16 @@ class StockMove(models.Model):
         consumed part this move returns."""
         self.ensure_one()
         return self.repair_id.service_order_id or self.origin_returned_move_id.repair_id.service_order_id
+
+    def _after_sales_cost(self):
+        """Cost of this move's parts in the company's currency: once done, its
+        valuation (FIFO, average); else, or when the product is not valued,
+        the product's cost."""
+        self.ensure_one()
+        layers = self.stock_valuation_layer_ids
+        if self.state == "done" and layers:
+            return abs(sum(layers.mapped("value")))
+        return self.product_id.with_company(self.company_id).standard_price * self.product_qty
 
     def _after_sales_returnable_qty(self):
         """Quantity of a consumed part not returned to stock yet."""

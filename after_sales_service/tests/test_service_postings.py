@@ -277,6 +277,60 @@ class TestServicePostings(ServiceAccountingCommon):
         self.assertEqual(self._balance(self.company.after_sales_parts_expense_account_id, order), 0.0)
         self.assertEqual(valve.with_context(location=self.warehouse.lot_stock_id.id).qty_available, 2.0)
 
+    def test_parts_cost_per_line(self):
+        """The Parts tab values each line: the product's cost while planned,
+        the stock valuation once used, less the parts returned since; the
+        used lines add up to the order's parts cost."""
+        category = self.parts_category.copy({"name": "Parts (FIFO)"})
+        valve = self.env["product.product"].create(
+            {"name": "Valve", "is_storable": True, "categ_id": category.id}
+        )
+        gasket = self.env["product.product"].create(
+            {"name": "Gasket", "is_storable": True, "categ_id": category.id}
+        )
+        self._receive(valve, 1, 20.0)
+        self._receive(valve, 2, 35.0)
+        self._receive(gasket, 24, 0.5)
+        # The products' costs now; FIFO will take the two valves at 20 and 35.
+        valve.standard_price = 40.0
+        gasket.standard_price = 0.5
+        order = self._order(self._unit("PER-LINE"))
+        repair = self._repair(order, parts=2, hours=0, part=valve)
+        dozen = self.env.ref("uom.product_uom_dozen")
+        self.env["stock.move"].create(
+            {
+                "repair_id": repair.id,
+                "product_id": gasket.id,
+                "product_uom": dozen.id,
+                "product_uom_qty": 1,
+                "repair_line_type": "add",
+            }
+        )
+        valve_line = order.part_move_ids.filtered(lambda m: m.product_id == valve)
+        gasket_line = order.part_move_ids - valve_line
+        # Planned: the product's cost, per product unit (1 dozen = 12 units).
+        self.assertEqual(valve_line.after_sales_value, 80.0)
+        self.assertEqual(gasket_line.after_sales_value, 6.0)
+        self.assertEqual(valve_line.after_sales_currency_id, self.company.currency_id)
+        self.assertEqual(order.parts_cost, 0.0)
+        self._end(order)
+        self.assertEqual(set(order.part_move_ids.mapped("state")), {"done"})
+        # Used: the stock valuation (FIFO layers), also for a technician, who
+        # cannot read valuation layers.
+        lines = order.with_user(self.technician).part_move_ids
+        self.assertEqual({(m.product_id, m.after_sales_value) for m in lines}, {(valve, 55.0), (gasket, 6.0)})
+        self.assertEqual(order.parts_cost, 61.0)
+        self.assertEqual(sum(lines.mapped("after_sales_value")), order.parts_cost)
+        self.assertEqual(self._balance(self.company.after_sales_parts_expense_account_id, order), 61.0)
+        # A valve returned to stock (valued at the line's average, 27.5)
+        # comes off its line and off the order.
+        self.return_wizard.create(
+            {"order_id": order.id, "move_id": valve_line.id, "quantity": 1}
+        ).action_return()
+        self.assertEqual(order.parts_cost, 33.5)
+        self.assertEqual(valve_line.after_sales_value, 27.5)
+        self.assertEqual(sum(order.part_move_ids.mapped("after_sales_value")), order.parts_cost)
+
     def test_manual_valuation_posts_nothing_but_shows_cost(self):
         category = self.env["product.category"].create(
             {"name": "Parts (manual)", "property_valuation": "manual_periodic"}
