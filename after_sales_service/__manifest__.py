@@ -16,6 +16,7 @@
         "security/after_sales_service_security.xml",
         "security/ir.model.access.csv",
         "data/ir_sequence_data.xml",
+        "data/defect_data.xml",
         "data/stock_data.xml",
         "data/product_data.xml",
         "data/ir_cron_data.xml",
@@ -38,6 +39,7 @@
         "views/service_cost_views.xml",
         "views/account_move_views.xml",
         "views/warranty_provision_views.xml",
+        "views/defect_views.xml",
     ],
     "demo": [
         "demo/after_sales_users_demo.xml",

@@ -6,6 +6,7 @@ from . import state_guard
 from . import (
     account_chart_template,
     account_move,
+    defect,
     ir_sequence,
     product_category,
     product_template,
@@ -20,6 +21,7 @@ from . import (
     service_order_api,
     service_order_costing,
     service_order_loaner,
+    service_order_quality,
     service_order_transfer,
     stock_lot,
     stock_move,

@@ -51,6 +51,16 @@ class ResCompany(models.Model):
         help="Technicians add to a repair only the parts listed as compatible with the repaired "
         "product; otherwise any storable product, the compatible ones proposed first.",
     )
+    after_sales_defect_required = fields.Boolean(
+        string="Defect Record Required",
+        default=True,
+        help="Finishing a repair or an inspection needs the defect and its cause.",
+    )
+    after_sales_repeat_days = fields.Integer(
+        string="Repeat Repair Window (days)",
+        default=90,
+        help="A unit back within this many days of a finished repair is flagged as a repeat repair.",
+    )
 
     after_sales_provision_percent = fields.Float(
         string="Provision: Percent of Sales",

@@ -22,6 +22,10 @@ class ResConfigSettings(models.TransientModel):
     after_sales_compatible_parts_only = fields.Boolean(
         related="company_id.after_sales_compatible_parts_only", readonly=False
     )
+    after_sales_defect_required = fields.Boolean(
+        related="company_id.after_sales_defect_required", readonly=False
+    )
+    after_sales_repeat_days = fields.Integer(related="company_id.after_sales_repeat_days", readonly=False)
     after_sales_journal_id = fields.Many2one(related="company_id.after_sales_journal_id", readonly=False)
     after_sales_analytic_distribution = fields.Json(
         related="company_id.after_sales_analytic_distribution", readonly=False

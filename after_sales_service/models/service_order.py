@@ -44,6 +44,9 @@ class AfterSalesServiceOrder(models.Model):
         "loaner_issue_picking_id",
         "loaner_return_picking_id",
         "loaner_kept",
+        "cause_decision",
+        "repeat_of_id",
+        "is_repeat",
     )
     # Fixed once the unit is in the workshop: they decided what was received
     # and under which warranty. The loaner is fixed once it went out (see

@@ -271,6 +271,9 @@ class ServiceOrderCommon(AfterSalesCommon):
                 "product_id": lot.product_id.id,
                 "lot_id": lot.id,
                 "symptom": "Does not heat",
+                # What the technician finds; finishing the repair needs it.
+                "defect_code_id": cls.env.ref("after_sales_service.defect_code_electronic").id,
+                "defect_cause_id": cls.env.ref("after_sales_service.defect_cause_manufacturing").id,
                 **vals,
             }
         )
@@ -418,6 +421,8 @@ class ServiceAccountingCommon(ExpectedErrorMixin, ValuationReconciliationTestCom
                 "lot_id": lot.id,
                 "warehouse_id": self.warehouse.id,
                 "exchange_type": "none",
+                "defect_code_id": self.env.ref("after_sales_service.defect_code_mechanical").id,
+                "defect_cause_id": self.env.ref("after_sales_service.defect_cause_manufacturing").id,
                 **vals,
             }
         )

@@ -219,9 +219,15 @@ class TestDemoRoles(ServiceOrderCommon):
         self.assertTrue(orders)
         for order in orders.with_user(self.tech):
             with self.subTest(order=order.name):
-                with Form(order) as form, form.labor_line_ids.new() as line:
-                    line.name = "Leak test"
-                    line.hours = 0.5
+                with Form(order) as form:
+                    with form.labor_line_ids.new() as line:
+                        line.name = "Leak test"
+                        line.hours = 0.5
+                    # What failed and why: finishing the repair needs it.
+                    form.defect_code_id = form.defect_code_id or self.env.ref(
+                        "after_sales_service.defect_code_mechanical"
+                    )
+                    form.defect_cause_id = self.env.ref("after_sales_service.defect_cause_manufacturing")
                 self.assertEqual(order.labor_line_ids[-1].user_id, self.tech)
                 AddPart = self.env["after_sales.add.part"].with_user(self.tech)
                 wizard = Form(AddPart.with_context(default_order_id=order.id))

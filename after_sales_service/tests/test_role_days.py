@@ -73,6 +73,12 @@ class TestRoleDays(HttpCase):
         self.env["after_sales.add.part"].create(
             {"order_id": order.id, "product_id": self.pump.id, "quantity": 1.0}
         ).action_add()
+        order.write(
+            {
+                "defect_code_id": self.env.ref("after_sales_service.defect_code_mechanical").id,
+                "defect_cause_id": self.env.ref("after_sales_service.defect_cause_manufacturing").id,
+            }
+        )
         return order
 
     def _pump_in_stock(self):
@@ -117,6 +123,11 @@ class TestRoleDays(HttpCase):
         self.assertEqual(self._pump_in_stock(), before - 1.0, "the part left stock")
         self.assertEqual(order.parts_cost, 25.0)
         self.assertFalse(order.sale_order_id, "the warranty pays: nothing quoted")
+        self.assertEqual(
+            (order.defect_code_id.code, order.defect_cause_id.cause_type, order.failed_product_id.name),
+            ("LEAK", "manufacturing", "Tour Pump"),
+            "the technician recorded what failed, why, and which part",
+        )
 
     def test_manager_day(self):
         order = self._order(self._unit("MGR-SN-1", covered=False))

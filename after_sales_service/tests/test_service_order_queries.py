@@ -22,6 +22,8 @@ class TestServiceOrderQueries(ServiceOrderCommon):
                     "product_id": self.product_serial.id,
                     "lot_id": lot.id,
                     "exchange_type": "none",
+                    "defect_code_id": self.env.ref("after_sales_service.defect_code_power").id,
+                    "defect_cause_id": self.env.ref("after_sales_service.defect_cause_manufacturing").id,
                 }
                 for lot in lots
             ]
@@ -36,13 +38,15 @@ class TestServiceOrderQueries(ServiceOrderCommon):
 
     def test_query_count_one_lifecycle(self):
         lots = self._units(1, "QC1")
-        # Finishing looks up what the customer pays (the quotation, its charges).
-        with self.assertQueryCount(__system__=194):
+        # Finishing looks up what the customer pays (the quotation, its charges)
+        # and checks the defect record (code, its categories, the cause); the
+        # intake looks for an earlier repair of the unit (repeat).
+        with self.assertQueryCount(__system__=202):
             orders = self._lifecycle(lots)
         self.assertEqual(orders.state, "returned")
 
     def test_query_count_ten_orders_in_batch(self):
         lots = self._units(10, "QC10")
-        with self.assertQueryCount(__system__=627):
+        with self.assertQueryCount(__system__=644):
             orders = self._lifecycle(lots)
         self.assertEqual(set(orders.mapped("state")), {"returned"})

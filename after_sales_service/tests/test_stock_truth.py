@@ -46,6 +46,8 @@ class TestStockTruth(ServiceOrderCommon):
                     "lot_id": lot.id,
                     "exchange_type": "none",
                     "symptom": "Does not boil",
+                    "defect_code_id": self.env.ref("after_sales_service.defect_code_power").id,
+                    "defect_cause_id": self.env.ref("after_sales_service.defect_cause_manufacturing").id,
                     **vals,
                 }
                 for lot in lots or self.customer_lots

@@ -121,6 +121,38 @@ registry.category("web_tour.tours").add("after_sales_technician_repair", {
             run: "edit 1:30",
         },
         {
+            trigger: ".o_notebook .nav-link:contains('Diagnosis')",
+            run: "click",
+        },
+        {
+            trigger: ".o_field_widget[name=defect_code_id] input",
+            run: "edit Leak",
+        },
+        {
+            trigger: ".ui-menu-item > a:contains('Leak')",
+            run: "click",
+        },
+        {
+            trigger: ".o_field_widget[name=defect_cause_id] input",
+            run: "edit Manufacturing",
+        },
+        {
+            trigger: ".ui-menu-item > a:contains('Manufacturing fault')",
+            run: "click",
+        },
+        {
+            trigger: ".o_field_widget[name=failed_product_id] input",
+            run: "edit Tour Pump",
+        },
+        {
+            trigger: ".ui-menu-item > a:contains('Tour Pump')",
+            run: "click",
+        },
+        {
+            trigger: ".o_field_widget[name=defect_note] textarea",
+            run: "edit Pump seal torn",
+        },
+        {
             trigger: ".o_form_button_save",
             run: "click",
         },
