@@ -178,6 +178,35 @@ browser_check() {
     "$("$ODOO_PYTHON" -c 'import websocket; print(websocket.__version__)')"
 }
 
+# restore_base_db DB ADDONS_PATH: DB with the addon's dependencies installed
+# (as Odoo's test run installs them, demo data included), from a dump in
+# $ODOO_BASE_CACHE made on first use; its filestore comes with it.
+restore_base_db() {
+  local db="$1" addons="$2" depends key cache data_dir bindir db_args
+  depends="$("$ODOO_PYTHON" -c 'import ast, sys; print(",".join(ast.literal_eval(open(sys.argv[1]).read())["depends"]))' \
+    "$ROOT_DIR/after_sales_service/__manifest__.py")"
+  key="$({ "$ODOO_PYTHON" -c 'import odoo.release as r; print(r.version)'; echo "$depends"; git -C "$(dirname "$("$ODOO_PYTHON" -c 'import odoo; print(odoo.__file__)')")" rev-parse HEAD 2>/dev/null; } | sha1sum | cut -c1-12)"
+  cache="$ODOO_BASE_CACHE/$key"
+  data_dir="$("$ODOO_PYTHON" -c 'import odoo.tools.config as c; print(c.config["data_dir"])')"
+  bindir="$(pg_bindir)"
+  mapfile -t db_args < <(odoo_db_args)
+  if [ ! -s "$cache/db.dump" ]; then
+    log "base cache: installing $depends once into $cache"
+    mkdir -p "$cache"
+    run_odoo --addons-path="$addons" "${db_args[@]}" -d base_cache -i "$depends" \
+      --stop-after-init --max-cron-threads=0 --log-level=warn >"$cache/install.log" 2>&1 \
+      || { tail -n 30 "$cache/install.log"; log "base cache: install failed"; return 1; }
+    PGPASSWORD="$PG_PASSWORD" "$bindir/pg_dump" -Fc -h 127.0.0.1 -p "$PG_PORT" -U "$PG_USER" -f "$cache/db.dump.tmp" base_cache \
+      && mv "$cache/db.dump.tmp" "$cache/db.dump" || return 1
+    rm -rf "$cache/filestore" && cp -a "$data_dir/filestore/base_cache" "$cache/filestore" 2>/dev/null || mkdir -p "$cache/filestore"
+  fi
+  log "base cache: restoring $depends from $cache"
+  PGPASSWORD="$PG_PASSWORD" "$bindir/createdb" -h 127.0.0.1 -p "$PG_PORT" -U "$PG_USER" "$db" \
+    && PGPASSWORD="$PG_PASSWORD" "$bindir/pg_restore" --no-owner -h 127.0.0.1 -p "$PG_PORT" -U "$PG_USER" -d "$db" "$cache/db.dump" \
+    || return 1
+  rm -rf "$data_dir/filestore/$db" && mkdir -p "$data_dir/filestore" && cp -a "$cache/filestore" "$data_dir/filestore/$db"
+}
+
 # install_db DB MODULES: a database with MODULES and no demo data in the
 # running cluster (the benches); the install log goes to $PG_DIR/DB.log.
 install_db() {
