@@ -187,7 +187,7 @@ restore_base_db() {
     "$ROOT_DIR/after_sales_service/__manifest__.py")"
   key="$({ "$ODOO_PYTHON" -c 'import odoo.release as r; print(r.version)'; echo "$depends"; git -C "$(dirname "$("$ODOO_PYTHON" -c 'import odoo; print(odoo.__file__)')")" rev-parse HEAD 2>/dev/null; } | sha1sum | cut -c1-12)"
   cache="$ODOO_BASE_CACHE/$key"
-  data_dir="$("$ODOO_PYTHON" -c 'import odoo.tools.config as c; print(c.config["data_dir"])')"
+  data_dir="$("$ODOO_PYTHON" -c 'from odoo.tools import config; print(config["data_dir"])')"
   bindir="$(pg_bindir)"
   mapfile -t db_args < <(odoo_db_args)
   if [ ! -s "$cache/db.dump" ]; then
