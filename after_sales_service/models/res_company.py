@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 # Account fields of the company's after-sales configuration:
 # field -> (name of the account created by default, its account type)
@@ -61,6 +62,31 @@ class ResCompany(models.Model):
         default=90,
         help="A unit back within this many days of a finished repair is flagged as a repeat repair.",
     )
+    after_sales_forecast_history_months = fields.Integer(
+        string="Parts Forecast: History (months)",
+        default=12,
+        help="Parts consumed by the service orders' repairs in these last months, per unit-month "
+        "of warranty coverage in the same months, give the expected consumption.",
+    )
+    after_sales_forecast_short_months = fields.Integer(
+        string="Parts Forecast: Short Horizon (months)",
+        default=3,
+        help="Demand expected over these coming months: the minimum of the reordering rules "
+        "the parts forecast sets.",
+    )
+    after_sales_forecast_long_months = fields.Integer(
+        string="Parts Forecast: Long Horizon (months)",
+        default=12,
+        help="Demand expected over these coming months: the maximum of the reordering rules "
+        "the parts forecast sets.",
+    )
+    after_sales_norm_user_id = fields.Many2one(
+        "res.users",
+        string="Parts Norm Reviewer",
+        domain="[('share', '=', False)]",
+        help="Gets an activity for each finished order that used more parts than the norm of its "
+        "product and defect. Empty: the order's chatter says it, the Over Norm filter finds it.",
+    )
 
     after_sales_provision_percent = fields.Float(
         string="Provision: Percent of Sales",
@@ -119,6 +145,29 @@ class ResCompany(models.Model):
         string="Default Analytic Distribution",
         help="Analytic distribution of new service orders and of their postings.",
     )
+
+    @api.constrains(
+        "after_sales_forecast_history_months",
+        "after_sales_forecast_short_months",
+        "after_sales_forecast_long_months",
+    )
+    def _check_after_sales_forecast_months(self):
+        for company in self:
+            if (
+                min(
+                    company.after_sales_forecast_history_months,
+                    company.after_sales_forecast_short_months,
+                    company.after_sales_forecast_long_months,
+                )
+                < 1
+            ):
+                raise ValidationError(
+                    self.env._("The parts forecast's history and horizons last at least one month.")
+                )
+            if company.after_sales_forecast_long_months < company.after_sales_forecast_short_months:
+                raise ValidationError(
+                    self.env._("The parts forecast's long horizon cannot be shorter than its short horizon.")
+                )
 
     def write(self, vals):
         res = super().write(vals)

@@ -26,6 +26,16 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.after_sales_defect_required", readonly=False
     )
     after_sales_repeat_days = fields.Integer(related="company_id.after_sales_repeat_days", readonly=False)
+    after_sales_forecast_history_months = fields.Integer(
+        related="company_id.after_sales_forecast_history_months", readonly=False
+    )
+    after_sales_forecast_short_months = fields.Integer(
+        related="company_id.after_sales_forecast_short_months", readonly=False
+    )
+    after_sales_forecast_long_months = fields.Integer(
+        related="company_id.after_sales_forecast_long_months", readonly=False
+    )
+    after_sales_norm_user_id = fields.Many2one(related="company_id.after_sales_norm_user_id", readonly=False)
     after_sales_journal_id = fields.Many2one(related="company_id.after_sales_journal_id", readonly=False)
     after_sales_analytic_distribution = fields.Json(
         related="company_id.after_sales_analytic_distribution", readonly=False

@@ -10,6 +10,8 @@ from . import (
     test_desk_day,
     test_first_run,
     test_integrity_edges,
+    test_part_norm,
+    test_parts_forecast,
     test_provision_period,
     test_role_days,
     test_service_accounting,

@@ -40,13 +40,14 @@ class TestServiceOrderQueries(ServiceOrderCommon):
         lots = self._units(1, "QC1")
         # Finishing looks up what the customer pays (the quotation, its charges)
         # and checks the defect record (code, its categories, the cause); the
-        # intake looks for an earlier repair of the unit (repeat).
-        with self.assertQueryCount(__system__=202):
+        # intake looks for an earlier repair of the unit (repeat) and for the
+        # part norm of its product and defect (1 query, for a batch too).
+        with self.assertQueryCount(__system__=203):
             orders = self._lifecycle(lots)
         self.assertEqual(orders.state, "returned")
 
     def test_query_count_ten_orders_in_batch(self):
         lots = self._units(10, "QC10")
-        with self.assertQueryCount(__system__=644):
+        with self.assertQueryCount(__system__=645):
             orders = self._lifecycle(lots)
         self.assertEqual(set(orders.mapped("state")), {"returned"})
