@@ -30,3 +30,4 @@ bench_py warranty_lookup -d bench_addon --registrations "$REGISTRATIONS"
 bench_py delivery_validation --db-with bench_addon --db-without bench_bare --serials "$SERIALS"
 bench_py service_lifecycle --db-with bench_addon --db-without bench_bare --sizes "${SIZES:-10,100,1000}"
 bench_py service_desk --db-with bench_addon --db-without bench_bare --sizes "${DESK_SIZES:-1,10,30}"
+bench_py parts_forecast -d bench_addon
