@@ -23,6 +23,8 @@
         "data/mail_template_data.xml",
         "report/warranty_certificate_report.xml",
         "report/service_order_reports.xml",
+        "report/claim_reports.xml",
+        "data/claim_data.xml",
         "wizard/add_part_views.xml",
         "wizard/return_part_views.xml",
         "wizard/parts_forecast_views.xml",
@@ -39,6 +41,7 @@
         "views/res_config_settings_views.xml",
         "views/menus.xml",
         "views/service_cost_views.xml",
+        "views/claim_views.xml",
         "views/account_move_views.xml",
         "views/warranty_provision_views.xml",
         "views/defect_views.xml",
@@ -47,6 +50,7 @@
     "demo": [
         "demo/after_sales_users_demo.xml",
         "demo/after_sales_demo.xml",
+        "demo/claim_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -6,6 +6,7 @@ from . import state_guard
 from . import (
     account_chart_template,
     account_move,
+    claim,
     defect,
     ir_sequence,
     part_norm,

@@ -36,6 +36,26 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.after_sales_forecast_long_months", readonly=False
     )
     after_sales_norm_user_id = fields.Many2one(related="company_id.after_sales_norm_user_id", readonly=False)
+    after_sales_claim_days_repair = fields.Integer(related="company_id.after_sales_claim_days_repair", readonly=False)
+    after_sales_claim_days_replacement = fields.Integer(
+        related="company_id.after_sales_claim_days_replacement", readonly=False
+    )
+    after_sales_claim_days_price_reduction = fields.Integer(
+        related="company_id.after_sales_claim_days_price_reduction", readonly=False
+    )
+    after_sales_claim_days_refund = fields.Integer(related="company_id.after_sales_claim_days_refund", readonly=False)
+    after_sales_claim_days_compensation = fields.Integer(
+        related="company_id.after_sales_claim_days_compensation", readonly=False
+    )
+    after_sales_claim_working_days = fields.Boolean(
+        related="company_id.after_sales_claim_working_days", readonly=False
+    )
+    after_sales_notify_claim_received = fields.Boolean(
+        related="company_id.after_sales_notify_claim_received", readonly=False
+    )
+    after_sales_notify_claim_answered = fields.Boolean(
+        related="company_id.after_sales_notify_claim_answered", readonly=False
+    )
     after_sales_journal_id = fields.Many2one(related="company_id.after_sales_journal_id", readonly=False)
     after_sales_analytic_distribution = fields.Json(
         related="company_id.after_sales_analytic_distribution", readonly=False

@@ -3,6 +3,7 @@ from . import (
     test_accounting_pages,
     test_actions_bad_input,
     test_api_bad_input,
+    test_claim,
     test_client_integration,
     test_date_utils,
     test_defect_record,
