@@ -1,4 +1,4 @@
-"""XML-RPC client helpers for the after_sales_service Odoo addon."""
+"""XML-RPC (default) and JSON-RPC client helpers for the after_sales_service Odoo addon."""
 
 from .client import AfterSalesClient, CostSummary, RegistrationReport, ServiceOrderStatus, WarrantyStatus
 from .errors import (
@@ -11,7 +11,7 @@ from .errors import (
     TransportError,
     ValidationFailed,
 )
-from .transport import Transport, XmlRpcTransport
+from .transport import JsonRpcTransport, Transport, XmlRpcTransport
 
 __all__ = [
     "AccessDenied",
@@ -20,6 +20,7 @@ __all__ = [
     "AuthenticationFailed",
     "CostSummary",
     "InvalidInput",
+    "JsonRpcTransport",
     "MissingRecord",
     "RegistrationReport",
     "ServerError",

@@ -6,7 +6,9 @@ import time
 from dataclasses import dataclass, field
 
 from .errors import AuthenticationFailed, InvalidInput, TransportError
-from .transport import XmlRpcTransport
+from .transport import JsonRpcTransport, XmlRpcTransport
+
+TRANSPORTS = {"xmlrpc": XmlRpcTransport, "jsonrpc": JsonRpcTransport}
 
 REGISTRATION_KEYS = {"ref", "serial", "product_id", "partner_id", "date_start", "term_id", "quantity"}
 REQUEST_TYPES = ("repair", "maintenance", "inspection", "replacement", "refund")
@@ -131,6 +133,10 @@ class AfterSalesClient:
     :param timeout: seconds per call
     :param retries: extra attempts for calls that are safe to repeat
     :param backoff: seconds before the first retry, doubled each time
+    :param transport: ``"xmlrpc"`` (default: Odoo's ``/xmlrpc/2``, API key
+        or password), ``"jsonrpc"`` (Odoo's web session and
+        ``/web/dataset/call_kw``, password only: the server runs the addon's
+        reads there on its read replica when it has one), or a ``Transport``
     """
 
     def __init__(
@@ -145,7 +151,12 @@ class AfterSalesClient:
         self.retries = max(0, int(retries))
         self.backoff = backoff
         self._sleep = sleep
-        self.transport = transport or XmlRpcTransport(url, timeout=timeout)
+        if transport is None or isinstance(transport, str):
+            name = transport or "xmlrpc"
+            if name not in TRANSPORTS:
+                raise InvalidInput(f"transport is one of {', '.join(TRANSPORTS)}, not {name!r}")
+            transport = TRANSPORTS[name](url, timeout=timeout)
+        self.transport = transport
         self._uid = None
 
     def __repr__(self):
