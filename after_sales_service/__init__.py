@@ -1,1 +1,1 @@
-from . import models, tools, wizard
+from . import controllers, models, tools, wizard

@@ -8,6 +8,7 @@
     "author": "after_sales_service developers",
     "website": "https://example.invalid/after_sales_service",
     "depends": [
+        "portal",
         "repair",
         "sale_stock",
         "stock_account",
@@ -30,6 +31,7 @@
         "wizard/parts_forecast_views.xml",
         "views/warranty_term_views.xml",
         "views/warranty_views.xml",
+        "views/warranty_portal_views.xml",
         "views/product_views.xml",
         "views/stock_lot_views.xml",
         "views/res_partner_views.xml",
@@ -45,11 +47,13 @@
         "views/account_move_views.xml",
         "views/warranty_provision_views.xml",
         "views/defect_views.xml",
+        "views/portal_templates.xml",
         "views/part_norm_report_views.xml",
     ],
     "demo": [
         "demo/after_sales_users_demo.xml",
         "demo/after_sales_demo.xml",
+        "demo/portal_demo.xml",
         "demo/claim_demo.xml",
     ],
     "assets": {

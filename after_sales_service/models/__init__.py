@@ -11,6 +11,7 @@ from . import (
     ir_sequence,
     part_norm,
     part_norm_report,
+    portal_document,
     product_category,
     product_template,
     repair_order,
@@ -25,6 +26,7 @@ from . import (
     service_order_costing,
     service_order_loaner,
     service_order_norm,
+    service_order_portal,
     service_order_quality,
     service_order_transfer,
     stock_lot,
@@ -35,6 +37,7 @@ from . import (
     supplier_claim,
     warranty,
     warranty_api,
+    warranty_portal,
     warranty_provision,
     warranty_term,
 )

@@ -13,6 +13,7 @@ from . import (
     test_integrity_edges,
     test_part_norm,
     test_parts_forecast,
+    test_portal,
     test_provision_period,
     test_role_days,
     test_service_accounting,

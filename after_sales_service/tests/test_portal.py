@@ -1,0 +1,371 @@
+"""The customer portal: two customers, each with a portal user, see their own
+warranties and service orders only (lists, detail pages, PDFs, counters);
+another customer's ids give nothing; the portal's forms make drafts for the
+desk and refuse bad input with a message."""
+
+import base64
+import re
+from datetime import timedelta
+
+from odoo import fields
+from odoo.exceptions import AccessError
+from odoo.tests import HttpCase, new_test_user, tagged
+
+from .common import ServiceOrderCommon
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
+)
+
+
+@tagged("post_install", "-at_install")
+class TestPortal(ServiceOrderCommon, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # Customer A: a company whose buyer (a contact) uses the portal; its
+        # registrations are the company's. Customer B: a consumer, their own
+        # portal user.
+        cls.customer.street = "12 Private Lane"
+        cls.customer_a = cls.customer_contact
+        cls.buyer_a = cls.customer_a.child_ids
+        cls.customer_b = cls.customer
+        cls.portal_a = new_test_user(
+            cls.env,
+            login="portal_a",
+            name=cls.buyer_a.name,
+            groups="base.group_portal",
+            partner_id=cls.buyer_a.id,
+            company_id=cls.company.id,
+        )
+        cls.portal_b = new_test_user(
+            cls.env,
+            login="portal_b",
+            name=cls.customer_b.name,
+            groups="base.group_portal",
+            partner_id=cls.customer_b.id,
+            company_id=cls.company.id,
+        )
+        lots_a = cls._create_lots(cls.product_serial, ["TOUR-A-1", "TOUR-A-2"])
+        cls._deliver(cls.customer_a, cls.product_serial, lots=lots_a)
+        cls.warranty_a = cls.Warranty.search([("lot_id", "=", lots_a[0].id)])
+        cls.warranty_a2 = cls.Warranty.search([("lot_id", "=", lots_a[1].id)])
+        cls.order_a = cls._order(lot=lots_a[0], partner_id=cls.customer_a.id)
+        # B's unit UNIT-1 (delivered by ServiceOrderCommon) has an open order.
+        cls.lot_b = cls.unit_lot
+        cls.lot_b.name = "TOUR-B-1"
+        cls.warranty_b = cls.warranty
+        cls.order_b = cls._order()
+        cls.free_lot_b = cls._create_lots(cls.product_serial, ["TOUR-B-2"])
+        cls._deliver(cls.customer_b, cls.product_serial, lots=cls.free_lot_b)
+        cls.free_warranty_b = cls.Warranty.search([("lot_id", "=", cls.free_lot_b.id)])
+
+        # A product whose warranty starts when the customer registers it.
+        cls.term_registration = cls.Term.create(
+            {"name": "Registered 36 months", "duration": 36, "start_basis": "registration"}
+        )
+        cls.kettle = cls.env["product.product"].create(
+            {
+                "name": "Smart Kettle",
+                "is_storable": True,
+                "tracking": "serial",
+                "warranty_term_id": cls.term_registration.id,
+            }
+        )
+        cls.kettle_new, cls.kettle_b = cls._create_lots(cls.kettle, ["KETTLE-NEW", "KETTLE-B"])
+        # Delivered to B: a draft registration waits for B to register it.
+        cls._deliver(cls.customer_b, cls.kettle, lots=cls.kettle_b)
+        cls.kettle_b_draft = cls.Warranty.search([("lot_id", "=", cls.kettle_b.id)])
+
+    # Helpers -----------------------------------------------------------------
+
+    def url_open(self, *args, **kwargs):
+        # The server's requests read what the test wrote, and the test reads
+        # what they wrote.
+        self.env.flush_all()
+        response = super().url_open(*args, **kwargs)
+        self.env.invalidate_all()
+        return response
+
+    def start_tour(self, *args, **kwargs):
+        self.env.flush_all()
+        result = super().start_tour(*args, **kwargs)
+        self.env.invalidate_all()
+        return result
+
+    def _csrf(self, url):
+        response = self.url_open(url)
+        self.assertEqual(response.status_code, 200)
+        return re.search(r'name="csrf_token" value="([^"]+)"', response.text).group(1)
+
+    def _register(self, serial, date_purchase=None, proof=PDF):
+        token = self._csrf("/my/warranties/register")
+        data = {
+            "csrf_token": token,
+            "serial": serial,
+            "date_purchase": fields.Date.to_string(date_purchase or fields.Date.today()),
+        }
+        files = {"proof": ("receipt.pdf", proof, "application/pdf")} if proof else {"proof": ("", b"")}
+        return self.url_open("/my/warranties/register", data=data, files=files)
+
+    def _request(self, unit, symptom="Leaks water", photos=(), demand="repair"):
+        token = self._csrf("/my/service/request")
+        data = {
+            "csrf_token": token,
+            "unit": str(unit.id),
+            "demand": demand,
+            "symptom": symptom,
+            "transport_mode": "dropoff",
+        }
+        files = [("photos", (f"photo{i}.png", photo, "image/png")) for i, photo in enumerate(photos)]
+        return self.url_open("/my/service/request", data=data, files=files or {"photos": ("", b"")})
+
+    def _assert_refused(self, response, *hidden):
+        """Another customer's page: sent to /my, nothing of the record shown."""
+        self.assertTrue(response.history, "refused pages redirect")
+        self.assertIn(response.history[0].status_code, (302, 303))
+        self.assertTrue(response.history[0].headers["Location"].endswith("/my"))
+        self.assertNotIn("application/pdf", response.headers.get("Content-Type", ""))
+        for text in hidden:
+            self.assertNotIn(text, response.text)
+
+    # Record rules ------------------------------------------------------------
+
+    def test_record_rules_per_customer(self):
+        Warranty = self.Warranty.with_user(self.portal_a)
+        self.assertEqual(
+            set(Warranty.search([]).ids),
+            {self.warranty_a.id, self.warranty_a2.id},
+            "the buyer sees the company's registrations, no one else's",
+        )
+        self.assertEqual(self.Order.with_user(self.portal_a).search([]), self.order_a)
+        self.assertEqual(
+            set(self.Warranty.with_user(self.portal_b).search([]).ids),
+            {self.warranty_b.id, self.free_warranty_b.id, self.kettle_b_draft.id},
+        )
+        with self.assertRaises(AccessError):
+            self.warranty_b.with_user(self.portal_a).read(["name"])
+        with self.assertRaises(AccessError):
+            self.order_b.with_user(self.portal_a).read(["name"])
+        with self.assertRaises(AccessError):
+            self.warranty_a.with_user(self.portal_a).write({"date_end": fields.Date.today()})
+        with self.assertRaises(AccessError):
+            self.order_a.with_user(self.portal_a).write({"symptom": "Changed"})
+        with self.assertRaises(AccessError):
+            self.Order.with_user(self.portal_a).create(
+                {"partner_id": self.customer_a.id, "product_id": self.product_serial.id}
+            )
+
+    # Lists, details, counters ------------------------------------------------
+
+    def test_lists_show_own_records_only(self):
+        self.authenticate("portal_a", "portal_a")
+        page = self.url_open("/my/warranties").text
+        self.assertIn(self.warranty_a.name, page)
+        self.assertIn("TOUR-A-2", page)
+        self.assertNotIn("TOUR-B-1", page)
+        self.assertNotIn(self.warranty_b.name, page)
+        for query in ("?sortby=end&filterby=active", "?sortby=name&filterby=expired", "?sortby=bogus"):
+            self.assertEqual(self.url_open(f"/my/warranties{query}").status_code, 200, query)
+        page = self.url_open("/my/service?sortby=deadline&filterby=open").text
+        self.assertIn(self.order_a.name, page)
+        self.assertNotIn(self.order_b.name, page)
+        counters = self.make_jsonrpc_request(
+            "/my/counters", {"counters": ["after_sales_warranty_count", "after_sales_service_count"]}
+        )
+        self.assertEqual(counters, {"after_sales_warranty_count": 2, "after_sales_service_count": 1})
+
+        self.authenticate("portal_b", "portal_b")
+        page = self.url_open("/my/warranties").text
+        self.assertIn("TOUR-B-1", page)
+        self.assertNotIn("TOUR-A-1", page)
+        page = self.url_open("/my/service").text
+        self.assertIn(self.order_b.name, page)
+        self.assertNotIn(self.order_a.name, page)
+
+    def test_details_of_own_records(self):
+        self.order_a.carrier_reference = "DHL 4711"
+        self.order_a.action_confirm()
+        self.authenticate("portal_a", "portal_a")
+        page = self.url_open(f"/my/warranties/{self.warranty_a.id}").text
+        self.assertIn("TOUR-A-1", page)
+        self.assertIn(self.term_consumer.name, page)
+        page = self.url_open(f"/my/service/{self.order_a.id}").text
+        self.assertIn("Does not heat", page)
+        self.assertIn("DHL 4711", page)
+        self.assertIn(self.order_a.receipt_picking_id.name, page, "the transfers are listed")
+        self.assertIn("report=intake", page)
+        self.assertNotIn("report=completion", page, "no completion act before the work is done")
+
+    def test_other_customers_ids_give_nothing(self):
+        self.authenticate("portal_a", "portal_a")
+        for url in (
+            f"/my/warranties/{self.warranty_b.id}",
+            f"/my/warranties/{self.warranty_b.id}?report_type=pdf&download=true",
+            f"/my/service/{self.order_b.id}",
+            f"/my/service/{self.order_b.id}?report_type=pdf&report=intake",
+            "/my/warranties/999999",
+            "/my/service/999999",
+        ):
+            with self.subTest(url=url):
+                self._assert_refused(self.url_open(url), "TOUR-B-1", self.customer_b.name)
+        # Nor with a token of another record.
+        token = self.warranty_a._portal_ensure_token()
+        self._assert_refused(
+            self.url_open(f"/my/warranties/{self.warranty_b.id}?access_token={token}"), "TOUR-B-1"
+        )
+
+    def test_certificate_pdf(self):
+        self.authenticate("portal_a", "portal_a")
+        url = f"/my/warranties/{self.warranty_a.id}?report_type=pdf&download=true"
+        response = self.url_open(url)
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.headers["Content-Type"], "application/pdf")
+        self.assertIn("attachment", response.headers["Content-Disposition"])
+        # Odoo's test mode renders the PDF's HTML.
+        self.assertIn(self.warranty_a.name, response.text)
+        self.assertIn("TOUR-A-1", response.text)
+        # Refused for another customer's registration (see above) and for a
+        # registration not confirmed yet.
+        self._assert_refused(
+            self.url_open(f"/my/warranties/{self.warranty_b.id}?report_type=pdf"), "TOUR-B-1"
+        )
+        self.authenticate("portal_b", "portal_b")
+        response = self.url_open(f"/my/warranties/{self.kettle_b_draft.id}?report_type=pdf")
+        self.assertNotIn("application/pdf", response.headers["Content-Type"])
+
+    def test_certificate_with_access_token(self):
+        token = self.warranty_a._portal_ensure_token()
+        response = self.url_open(f"/my/warranties/{self.warranty_a.id}?access_token={token}&report_type=pdf")
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.headers["Content-Type"], "application/pdf")
+        self.assertIn("TOUR-A-1", response.text)
+        self._assert_refused(
+            self.url_open(f"/my/warranties/{self.warranty_a.id}?access_token=wrong&report_type=pdf"),
+            "TOUR-A-1",
+        )
+
+    def test_service_documents_follow_the_state(self):
+        self.authenticate("portal_b", "portal_b")
+        url = f"/my/service/{self.order_b.id}?report_type=pdf&report="
+        # Draft: no intake receipt yet; back to the order page.
+        response = self.url_open(url + "intake")
+        self.assertNotIn("application/pdf", response.headers["Content-Type"])
+        self.order_b.action_confirm()
+        response = self.url_open(url + "intake")
+        self.assertEqual(response.headers["Content-Type"], "application/pdf")
+        self.assertIn("Intake Receipt", response.text)
+        response = self.url_open(url + "completion")
+        self.assertNotIn("application/pdf", response.headers["Content-Type"])
+        response = self.url_open(url + "bogus")
+        self.assertNotIn("application/pdf", response.headers["Content-Type"])
+
+    # Register a product --------------------------------------------------------
+
+    def test_register_a_product(self):
+        self.authenticate("portal_a", "portal_a")
+        bought = fields.Date.today() - timedelta(days=3)
+        response = self._register("KETTLE-NEW", bought)
+        registration = self.Warranty.search([("lot_id", "=", self.kettle_new.id)])
+        self.assertEqual(len(registration), 1)
+        self.assertIn(f"/my/warranties/{registration.id}", response.url)
+        self.assertIn("we received your registration", response.text)
+        self.assertEqual(
+            (registration.state, registration.origin, registration.partner_id, registration.date_purchase),
+            ("draft", "portal", self.customer_a, bought),
+        )
+        self.assertEqual(registration.term_id, self.term_registration)
+        attachment = self.env["ir.attachment"].search(
+            [("res_model", "=", "after_sales.warranty"), ("res_id", "=", registration.id)]
+        )
+        self.assertEqual((attachment.name, attachment.mimetype), ("receipt.pdf", "application/pdf"))
+        message = registration.message_ids.filtered(lambda m: attachment in m.attachment_ids)
+        self.assertEqual(message.author_id, self.buyer_a)
+        # The desk confirms: the warranty starts.
+        registration.action_confirm()
+        self.assertEqual(registration.state, "active")
+
+    def test_register_completes_the_delivery_draft(self):
+        self.authenticate("portal_b", "portal_b")
+        self._register("KETTLE-B")
+        self.assertEqual(self.Warranty.search_count([("lot_id", "=", self.kettle_b.id)]), 1)
+        self.assertEqual(self.kettle_b_draft.date_purchase, fields.Date.today())
+        self.assertEqual(self.kettle_b_draft.state, "draft")
+        response = self._register("KETTLE-B")
+        self.assertIn("we are checking it", response.text)
+
+    def test_register_bad_input(self):
+        self.authenticate("portal_a", "portal_a")
+        tomorrow = fields.Date.today() + timedelta(days=1)
+        for serial, date_purchase, proof, message in (
+            ("NO-SUCH-SERIAL", None, PDF, "We do not know serial number NO-SUCH-SERIAL"),
+            ("KETTLE-B", None, PDF, "registered to another customer"),
+            ("KETTLE-NEW", tomorrow, PDF, "cannot be in the future"),
+            ("KETTLE-NEW", None, None, "Attach the proof of purchase"),
+            ("KETTLE-NEW", None, b"MZ\x90\x00 not a receipt", "is not a PDF or a picture"),
+            ("TOUR-A-1", None, PDF, "starts at its delivery or invoice"),
+            ("", None, PDF, "Enter the serial number"),
+        ):
+            with self.subTest(serial=serial, message=message):
+                response = self._register(serial, date_purchase, proof)
+                self.assertEqual(response.status_code, 200)
+                self.assertIn(message, response.text)
+                self.assertIn("o_after_sales_form_error", response.text)
+        self.assertFalse(self.Warranty.search([("lot_id", "=", self.kettle_new.id)]))
+        self.assertFalse(self.kettle_b_draft.date_purchase, "B's draft untouched, nothing of B shown")
+        self.assertFalse(self.env["ir.attachment"].search([("name", "=", "receipt.pdf")]))
+
+    # Request service -----------------------------------------------------------
+
+    def test_request_service(self):
+        self.authenticate("portal_b", "portal_b")
+        response = self._request(self.free_warranty_b, symptom="Pump is loud", photos=[PNG, PNG])
+        order = self.Order.search([("lot_id", "=", self.free_lot_b.id)])
+        self.assertEqual(len(order), 1)
+        self.assertIn(f"/my/service/{order.id}", response.url)
+        self.assertEqual(
+            (order.state, order.partner_id, order.product_id, order.symptom, order.request_type),
+            ("draft", self.customer_b, self.product_serial, "Pump is loud", "repair"),
+        )
+        self.assertEqual(order.coverage, "warranty", "the unit's warranty is found as at the desk")
+        attachments = self.env["ir.attachment"].search(
+            [("res_model", "=", "after_sales.service.order"), ("res_id", "=", order.id)]
+        )
+        self.assertEqual(len(attachments), 2)
+        message = order.message_ids.filtered(lambda m: m.attachment_ids)
+        self.assertEqual(message.attachment_ids, attachments)
+        self.assertEqual(message.author_id, self.customer_b)
+        self.assertIn(self.customer_b, order.message_partner_ids)
+
+    def test_request_service_bad_input(self):
+        self.authenticate("portal_b", "portal_b")
+        before = self.Order.search_count([])
+        for unit, symptom, photos, demand, message in (
+            (self.warranty_a, "Broken", (), "repair", "Choose one of your units"),
+            (self.warranty_b, "Broken", (), "repair", "already has an open service order"),
+            (self.free_warranty_b, "  ", (), "repair", "Describe the problem"),
+            (self.free_warranty_b, "Broken", (), "upgrade", "Choose what you need"),
+            (self.free_warranty_b, "Broken", (PDF,), "repair", "is not a picture"),
+            (self.free_warranty_b, "Broken", (PNG,) * 6, "repair", "at most 5 files"),
+        ):
+            with self.subTest(message=message):
+                response = self._request(unit, symptom=symptom, photos=photos, demand=demand)
+                self.assertEqual(response.status_code, 200)
+                self.assertIn(message, response.text)
+        self.assertEqual(self.Order.search_count([]), before)
+        self.assertNotIn("TOUR-A-1", self.url_open("/my/service/request").text, "A's units are not offered")
+
+    # Tours -------------------------------------------------------------------
+
+    def test_tour_warranties(self):
+        self.start_tour("/my", "after_sales_portal_warranties", login="portal_a")
+
+    def test_tour_request_service(self):
+        self.start_tour("/my/service", "after_sales_portal_request_service", login="portal_a")
+        order = self.Order.search([("lot_id.name", "=", "TOUR-A-2")])
+        self.assertEqual(
+            (order.state, order.partner_id, order.symptom, order.transport_mode),
+            ("draft", self.customer_a, "Grinding noise when the pump starts", "courier"),
+        )
+        self.assertEqual(order.message_ids.attachment_ids.mapped("name"), ["noise.png"])
