@@ -8,7 +8,10 @@ from ..tools.api_input import check_date, check_id, check_text, shown
 
 class AfterSalesServiceOrder(models.Model):
     """What outside systems (web shop, call centre, dealer portal, through
-    ``after_sales_client``) call over XML-RPC, and the scheduled action."""
+    ``after_sales_client``) call over XML-RPC or JSON-RPC, and the scheduled action.
+
+    The reads (``api_status``, ``api_overdue``, ``api_costs``) are marked
+    ``@api.readonly`` (see ``after_sales.warranty``); they must never write."""
 
     _inherit = "after_sales.service.order"  # pylint: disable=consider-merging-classes-inherited
 
@@ -104,6 +107,7 @@ class AfterSalesServiceOrder(models.Model):
             order.action_confirm()
         return order._api_values()[0]
 
+    @api.readonly
     @api.model
     def api_status(self, names):
         """Status dicts of service orders by reference; unknown ones raise."""
@@ -118,11 +122,13 @@ class AfterSalesServiceOrder(models.Model):
             raise UserError(self.env._("Unknown service order: %(names)s", names=", ".join(missing)))
         return [by_name[name]._api_values()[0] for name in names]
 
+    @api.readonly
     @api.model
     def api_overdue(self):
         """Status dicts of the open orders past their deadline."""
         return self.search([("is_overdue", "=", True)], order="date_deadline, id")._api_values()
 
+    @api.readonly
     @api.model
     def api_costs(self, date_from, date_to):
         """Costs of the orders finished between two ISO dates (inclusive)."""

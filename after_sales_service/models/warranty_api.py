@@ -11,11 +11,17 @@ from ..tools.api_input import check_date, check_id, check_quantity, check_text, 
 
 class AfterSalesWarranty(models.Model):
     """What outside systems (web shop, call centre, dealer portal, through
-    ``after_sales_client``) call over XML-RPC: the warranty status of serial
-    numbers and the batch registration of warranties."""
+    ``after_sales_client``) call over XML-RPC or JSON-RPC: the warranty status of serial
+    numbers and the batch registration of warranties.
+
+    The pure reads are marked ``@api.readonly``: called through Odoo's web
+    JSON-RPC route (``/web/dataset/call_kw``) they run on a read-only
+    cursor, on the replica when ``db_replica_host`` is set. XML-RPC always
+    runs them on the primary. They must never write."""
 
     _inherit = "after_sales.warranty"
 
+    @api.readonly
     @api.model
     def get_warranty_status(self, serials, date=None):
         """Warranty status of serial numbers, for outside systems.

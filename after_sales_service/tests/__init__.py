@@ -15,6 +15,7 @@ from . import (
     test_parts_forecast,
     test_portal,
     test_provision_period,
+    test_readonly_api,
     test_role_days,
     test_service_accounting,
     test_service_billing,
