@@ -1,11 +1,12 @@
 # The two commands of the project: `make run` (demo) and `make test`.
 # `make help` lists every target with what it is for.
-.PHONY: help run test test-addon test-baseline lint readme wheel bench bench-concurrent clean pot
+.PHONY: help run test test-addon test-baseline lint readme wheel bench bench-concurrent bench-scale clean pot
 
 # Arguments for `make bench`, passed on to the bench scripts (see below).
 ARGS ?=
 CLIENT_ARGS ?=
 CONCURRENT_ARGS ?=
+SCALE_ARGS ?=
 
 help: ## what each target is for
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z-]*:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -52,6 +53,10 @@ bench: ## volume benchmarks, about 10 min; quick: make bench ARGS="10000 100" SI
 # CONCURRENT_ARGS go to bench/run_concurrent.sh ([ROWS] [CLIENTS] [BATCH]).
 bench-concurrent: ## client processes register the same refs at once: one registration per ref, none rejected
 	bash bench/run_concurrent.sh $(CONCURRENT_ARGS)
+
+# SCALE_ARGS go to bench/scale.sh ([REGISTRATIONS] [CLIENTS] [SECONDS]).
+bench-scale: ## primary + streaming replica, Odoo with 2 workers: mixed client load over JSON-RPC and XML-RPC
+	bash bench/scale.sh $(SCALE_ARGS)
 
 clean: ## remove .venv-tools, .test-logs and built wheels
 	rm -rf .venv-tools .test-logs dist
