@@ -48,6 +48,7 @@
         "views/warranty_provision_views.xml",
         "views/defect_views.xml",
         "views/portal_templates.xml",
+        "views/warranty_check_templates.xml",
         "views/part_norm_report_views.xml",
     ],
     "demo": [

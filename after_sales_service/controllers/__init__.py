@@ -1,1 +1,1 @@
-from . import portal
+from . import portal, warranty_check

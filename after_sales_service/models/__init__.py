@@ -37,6 +37,7 @@ from . import (
     supplier_claim,
     warranty,
     warranty_api,
+    warranty_check,
     warranty_portal,
     warranty_provision,
     warranty_term,

@@ -1,7 +1,8 @@
 """The customer portal: two customers, each with a portal user, see their own
 warranties and service orders only (lists, detail pages, PDFs, counters);
 another customer's ids give nothing; the portal's forms make drafts for the
-desk and refuse bad input with a message."""
+desk and refuse bad input with a message; the public warranty check says
+covered or not, nothing about the customer, and throttles."""
 
 import base64
 import re
@@ -11,6 +12,7 @@ from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
 
+from ..models.warranty_check import CHECK_LIMIT_PARAM
 from .common import ServiceOrderCommon
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -355,6 +357,50 @@ class TestPortal(ServiceOrderCommon, HttpCase):
                 self.assertIn(message, response.text)
         self.assertEqual(self.Order.search_count([]), before)
         self.assertNotIn("TOUR-A-1", self.url_open("/my/service/request").text, "A's units are not offered")
+
+    # Public warranty check -----------------------------------------------------
+
+    def test_public_check(self):
+        response = self.url_open("/warranty/check?serial=TOUR-B-1")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("o_after_sales_check_covered", response.text)
+        self.assertIn("covered by the warranty until", response.text)
+        date_end = self.warranty_b.date_end
+        self.assertTrue(
+            any(
+                date_end.strftime(pattern) in response.text
+                for pattern in ("%m/%d/%Y", "%d/%m/%Y", "%Y-%m-%d")
+            ),
+            "the end date is shown",
+        )
+        for personal in (self.customer_b.name, "12 Private Lane", self.warranty_b.name):
+            self.assertNotIn(personal, response.text)
+        # Unknown serials, and units whose registration is a draft, answer alike.
+        for serial in ("NO-SUCH-SERIAL", "KETTLE-B", "KETTLE-NEW"):
+            response = self.url_open(f"/warranty/check?serial={serial}")
+            self.assertIn("o_after_sales_check_none", response.text, serial)
+            self.assertNotIn("Smart Kettle", response.text)
+        yesterday = fields.Date.today() - timedelta(days=1)
+        self.warranty_b.write({"date_start": yesterday - timedelta(days=30), "date_end": yesterday})
+        response = self.url_open("/warranty/check?serial=TOUR-B-1")
+        self.assertIn("o_after_sales_check_expired", response.text)
+
+    def test_public_check_is_throttled(self):
+        self.env["ir.config_parameter"].sudo().set_param(CHECK_LIMIT_PARAM, "3")
+        self.assertEqual(self.url_open("/warranty/check").status_code, 200, "the empty form counts nothing")
+        for _attempt in range(3):
+            response = self.url_open("/warranty/check?serial=TOUR-B-1")
+            self.assertIn("o_after_sales_check_covered", response.text)
+        response = self.url_open("/warranty/check?serial=TOUR-B-1")
+        self.assertEqual(response.status_code, 429)
+        self.assertEqual(response.headers["Retry-After"], "60")
+        self.assertIn("o_after_sales_throttled", response.text)
+        self.assertNotIn("o_after_sales_check_covered", response.text)
+        # A minute later the client may ask again.
+        self.env["after_sales.warranty.check"].search([]).date = fields.Datetime.now() - timedelta(minutes=2)
+        self.assertIn("o_after_sales_check_covered", self.url_open("/warranty/check?serial=TOUR-B-1").text)
+        self.env["after_sales.warranty.check"]._gc_checks()
+        self.assertEqual(self.env["after_sales.warranty.check"].search_count([]), 1)
 
     # Tours -------------------------------------------------------------------
 
