@@ -255,34 +255,29 @@ class TestConsumerClaim(ServiceAccountingCommon):
 
     # Mail intake ---------------------------------------------------------------
 
-    def test_email_opens_a_claim(self):
-        Thread = self.env["mail.thread"].with_context(mail_create_nolog=True)
-        claim_id = Thread.message_process(
-            "after_sales.claim",
-            RAW_EMAIL.format(
-                email="consumer@example.com",
-                sender="Service customer <consumer@example.com>",
-                subject="My espresso machine",
-                message_id="claim-1",
-                body="It leaks since Monday. I want a new one.",
-            ),
+    def _email(self, name, email, subject, body):
+        """A customer's email to the claims alias, through Odoo's mail gateway."""
+        claim_id = (
+            self.env["mail.thread"]
+            .with_context(mail_create_nolog=True)
+            .message_process(
+                "after_sales.claim",
+                RAW_EMAIL.format(
+                    email=email, sender=f"{name} <{email}>", subject=subject, message_id=email, body=body
+                ),
+            )
         )
-        claim = self.Claim.browse(claim_id)
+        return self.Claim.browse(claim_id)
+
+    def test_email_opens_a_claim(self):
+        claim = self._email(
+            "Service customer", "consumer@example.com", "My espresso machine", "It leaks since Monday."
+        )
         self.assertEqual(claim.partner_id, self.customer, "matched to the sender's partner")
         self.assertEqual((claim.channel, claim.subject), ("email", "My espresso machine"))
         self.assertIn("It leaks since Monday", claim.description)
         self.assertRegex(claim.name, r"^CLM/\d{4}/\d{5}$")
-        stranger_id = Thread.message_process(
-            "after_sales.claim",
-            RAW_EMAIL.format(
-                email="new.customer@example.org",
-                sender="New Customer <new.customer@example.org>",
-                subject="Broken",
-                message_id="claim-2",
-                body="Broken on arrival.",
-            ),
-        )
-        stranger = self.Claim.browse(stranger_id)
+        stranger = self._email("New Customer", "new.customer@example.org", "Broken", "Broken on arrival.")
         self.assertEqual(stranger.partner_id.email, "new.customer@example.org")
         self.assertNotEqual(stranger.partner_id, self.customer)
 
