@@ -6,8 +6,10 @@ from . import state_guard
 from . import (
     account_chart_template,
     account_move,
+    account_move_expertise,
     claim,
     defect,
+    expertise,
     ir_sequence,
     part_norm,
     part_norm_report,
@@ -24,6 +26,7 @@ from . import (
     service_order,
     service_order_api,
     service_order_costing,
+    service_order_expertise,
     service_order_loaner,
     service_order_norm,
     service_order_portal,

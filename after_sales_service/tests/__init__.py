@@ -9,6 +9,7 @@ from . import (
     test_defect_record,
     test_demo_roles,
     test_desk_day,
+    test_expertise,
     test_first_run,
     test_integrity_edges,
     test_part_norm,
