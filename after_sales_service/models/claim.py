@@ -602,7 +602,7 @@ class AfterSalesClaim(models.Model):
 
 
 class ResCompany(models.Model):
-    _inherit = "res.company"
+    _inherit = "res.company"  # pylint: disable=consider-merging-classes-inherited
 
     after_sales_claim_days_repair = fields.Integer(string="Claim Answer: Repair (days)", default=14)
     after_sales_claim_days_replacement = fields.Integer(string="Claim Answer: Replacement (days)", default=14)

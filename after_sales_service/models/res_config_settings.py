@@ -36,14 +36,18 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.after_sales_forecast_long_months", readonly=False
     )
     after_sales_norm_user_id = fields.Many2one(related="company_id.after_sales_norm_user_id", readonly=False)
-    after_sales_claim_days_repair = fields.Integer(related="company_id.after_sales_claim_days_repair", readonly=False)
+    after_sales_claim_days_repair = fields.Integer(
+        related="company_id.after_sales_claim_days_repair", readonly=False
+    )
     after_sales_claim_days_replacement = fields.Integer(
         related="company_id.after_sales_claim_days_replacement", readonly=False
     )
     after_sales_claim_days_price_reduction = fields.Integer(
         related="company_id.after_sales_claim_days_price_reduction", readonly=False
     )
-    after_sales_claim_days_refund = fields.Integer(related="company_id.after_sales_claim_days_refund", readonly=False)
+    after_sales_claim_days_refund = fields.Integer(
+        related="company_id.after_sales_claim_days_refund", readonly=False
+    )
     after_sales_claim_days_compensation = fields.Integer(
         related="company_id.after_sales_claim_days_compensation", readonly=False
     )

@@ -224,7 +224,9 @@ class TestConsumerClaim(ServiceAccountingCommon):
         self.assertIn("Refund", html)
 
         action = claim.with_user(self.desk).action_send_answer()
-        composer = Form(self.env["mail.compose.message"].with_user(self.desk).with_context(action["context"]))
+        composer = Form(
+            self.env["mail.compose.message"].with_user(self.desk).with_context(**action["context"])
+        )
         composer.save().action_send_mail()
         self.assertEqual((claim.state, claim.date_answered), ("answered", fields.Date.today()))
         answer = claim.message_ids.filtered(lambda m: m.attachment_ids)[:1]
