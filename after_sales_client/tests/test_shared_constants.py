@@ -107,21 +107,25 @@ def _server_batch_limit(modules, constants):
     """The most rows register_warranties accepts in one call, or None.
 
     A limit is either a module constant named like one (``*BATCH*``,
-    ``*MAX*ROWS*``, ``*LIMIT*``) in a warranty file, or a comparison of
+    ``*MAX*ROWS*``, ``*LIMIT*``) in the registration model's files, or a comparison of
     ``len(rows)`` with a number in register_warranties."""
     function = _method(WARRANTY, "register_warranties", modules)
     for node in ast.walk(function):
         if isinstance(node, ast.Compare) and "len(rows)" in ast.unparse(node.left):
             return int(_literal(node.comparators[0], constants))
     for name, tree in modules.items():
-        if name.startswith("warranty"):
+        # The registration model's files; not e.g. the public check's throttle.
+        if name in ("warranty.py", "warranty_api.py"):
             for node in tree.body:
                 if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
                     constant = node.targets[0].id
-                    if any(word in constant for word in ("BATCH", "LIMIT")) or (
+                    named_like_a_limit = any(word in constant for word in ("BATCH", "LIMIT")) or (
                         "MAX" in constant and "ROW" in constant
-                    ):
-                        return int(_literal(node.value, constants))
+                    )
+                    value = _literal(node.value, constants) if named_like_a_limit else None
+                    # A number, not e.g. the name of a system parameter.
+                    if isinstance(value, int) and not isinstance(value, bool):
+                        return value
     return None
 
 
