@@ -5,15 +5,17 @@ from odoo.http import request
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
+from ..models.claim import MONEY_DEMANDS
+from ..models.claim import OPEN_STATES as CLAIM_OPEN_STATES
 from ..models.service_order import FINISHED_STATES, OPEN_STATES
 from ..models.service_order_portal import PORTAL_REQUEST_TYPES
 
 
 class AfterSalesPortal(CustomerPortal):
-    """The customer's warranties and service orders under /my, as Odoo's
-    portal pages are built: lists with pager, sort and filter, detail pages
-    with their PDFs (also through the record's access token), and the forms
-    that register a unit and request a service.
+    """The customer's warranties, service orders and claims under /my, as
+    Odoo's portal pages are built: lists with pager, sort and filter, detail
+    pages with their PDFs (also through the record's access token), and the
+    forms that register a unit and request a service or make a claim.
 
     Portal users read their customer's records through record rules (see
     ``security/after_sales_service_security.xml``); what they submit is
@@ -27,6 +29,7 @@ class AfterSalesPortal(CustomerPortal):
         for counter, model, domain in (
             ("after_sales_warranty_count", "after_sales.warranty", self._after_sales_warranty_domain),
             ("after_sales_service_count", "after_sales.service.order", self._after_sales_service_domain),
+            ("after_sales_claim_count", "after_sales.claim", self._after_sales_claim_domain),
         ):
             if counter in counters:
                 Model = request.env[model]
@@ -214,10 +217,16 @@ class AfterSalesPortal(CustomerPortal):
         return request.render("after_sales_service.portal_my_service_order", values)
 
     def _after_sales_demands(self):
-        """What the service request form offers to ask for: ``[(key, label)]``."""
-        Order = request.env["after_sales.service.order"]
-        labels = dict(Order._fields["request_type"]._description_selection(request.env))
-        return [(key, labels[key]) for key in PORTAL_REQUEST_TYPES]
+        """What the service request form offers to ask for: ``[(key, label)]``,
+        the service order's request types, then the money demands of claims."""
+        env = request.env
+        order_labels = dict(
+            env["after_sales.service.order"]._fields["request_type"]._description_selection(env)
+        )
+        claim_labels = dict(env["after_sales.claim"]._fields["demand"]._description_selection(env))
+        return [(key, order_labels[key]) for key in PORTAL_REQUEST_TYPES] + [
+            (key, claim_labels[key]) for key in MONEY_DEMANDS
+        ]
 
     @http.route(["/my/service/request"], type="http", auth="user", website=True, methods=["GET", "POST"])
     def portal_request_service(self, unit=None, demand=None, symptom=None, transport_mode=None, **kw):
@@ -234,6 +243,7 @@ class AfterSalesPortal(CustomerPortal):
                 # serial and product names are not readable to portal users.
                 "units": Order._portal_units().sudo(),
                 "demands": self._after_sales_demands(),
+                "money_demands": MONEY_DEMANDS,
                 "unit_id": unit_id,
                 "demand": demand,
                 "symptom": symptom,
@@ -242,12 +252,78 @@ class AfterSalesPortal(CustomerPortal):
         )
         if request.httprequest.method == "POST":
             try:
+                photos = self._after_sales_files("photos")
                 with request.env.cr.savepoint():
-                    record = Order._portal_request(
-                        unit_id, demand, symptom, self._after_sales_files("photos"), transport_mode
-                    )
+                    if demand in MONEY_DEMANDS:
+                        record = request.env["after_sales.claim"]._portal_claim(
+                            unit_id, demand, symptom, photos
+                        )
+                    else:
+                        record = Order._portal_request(unit_id, demand, symptom, photos, transport_mode)
             except UserError as error:
                 values["error"] = self._after_sales_form_error(error)
             else:
                 return request.redirect(f"{record.access_url}?requested=1")
         return request.render("after_sales_service.portal_request_service", values)
+
+    # Claims -------------------------------------------------------------------
+
+    def _after_sales_claim_domain(self, partner):
+        return self._after_sales_customer_domain(partner)
+
+    def _after_sales_claim_sortings(self):
+        return {
+            "date": {"label": request.env._("Newest"), "order": "date_received desc, id desc"},
+            "deadline": {"label": request.env._("Answer By"), "order": "date_deadline, id"},
+            "name": {"label": request.env._("Reference"), "order": "name desc"},
+        }
+
+    def _after_sales_claim_filters(self):
+        return {
+            "all": {"label": request.env._("All"), "domain": []},
+            "open": {"label": request.env._("In Progress"), "domain": [("state", "in", CLAIM_OPEN_STATES)]},
+            "answered": {
+                "label": request.env._("Answered"),
+                "domain": [("state", "not in", CLAIM_OPEN_STATES)],
+            },
+        }
+
+    @http.route(["/my/claims", "/my/claims/page/<int:page>"], type="http", auth="user", website=True)
+    def portal_my_claims(self, page=1, sortby=None, filterby=None, **kw):
+        values = self._after_sales_list(
+            "after_sales.claim",
+            "/my/claims",
+            self._after_sales_claim_domain(request.env.user.partner_id),
+            self._after_sales_claim_sortings(),
+            self._after_sales_claim_filters(),
+            page,
+            sortby,
+            filterby,
+            "my_after_sales_claims_history",
+        )
+        values["page_name"] = "after_sales_claim"
+        return request.render("after_sales_service.portal_my_claims", values)
+
+    @http.route(["/my/claims/<int:claim_id>"], type="http", auth="public", website=True)
+    def portal_my_claim(self, claim_id, access_token=None, report_type=None, download=False, **kw):
+        try:
+            claim_sudo = self._document_check_access("after_sales.claim", claim_id, access_token)
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        if report_type in ("html", "pdf", "text"):
+            reports = claim_sudo._portal_reports()
+            if "letter" not in reports:
+                return request.redirect(claim_sudo.get_portal_url())
+            return self._show_report(
+                model=claim_sudo, report_type=report_type, report_ref=reports["letter"], download=download
+            )
+        values = {
+            "page_name": "after_sales_claim",
+            "claim": claim_sudo,
+            "reports": claim_sudo._portal_reports(),
+            "requested": kw.get("requested"),
+        }
+        values = self._get_page_view_values(
+            claim_sudo, access_token, values, "my_after_sales_claims_history", False
+        )
+        return request.render("after_sales_service.portal_my_claim", values)

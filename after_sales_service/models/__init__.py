@@ -2,18 +2,21 @@
 # First: service orders and supplier claims inherit it.
 from . import state_guard
 
+# First too: the records customers see on the portal inherit it.
+from . import portal_document
+
 # isort: on
 from . import (
     account_chart_template,
     account_move,
     account_move_expertise,
     claim,
+    claim_portal,
     defect,
     expertise,
     ir_sequence,
     part_norm,
     part_norm_report,
-    portal_document,
     product_category,
     product_template,
     repair_order,

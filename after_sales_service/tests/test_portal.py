@@ -1,5 +1,6 @@
 """The customer portal: two customers, each with a portal user, see their own
-warranties and service orders only (lists, detail pages, PDFs, counters);
+warranties, service orders and claims only (lists, detail pages, PDFs,
+counters);
 another customer's ids give nothing; the portal's forms make drafts for the
 desk and refuse bad input with a message; the public warranty check says
 covered or not, nothing about the customer, and throttles."""
@@ -358,6 +359,71 @@ class TestPortal(ServiceOrderCommon, HttpCase):
         self.assertEqual(self.Order.search_count([]), before)
         self.assertNotIn("TOUR-A-1", self.url_open("/my/service/request").text, "A's units are not offered")
 
+    # Claims --------------------------------------------------------------------
+
+    def _claim(self, partner, lot, demand="refund"):
+        return self.env["after_sales.claim"].create(
+            {"partner_id": partner.id, "lot_id": lot.id, "demand": demand, "description": "It broke twice"}
+        )
+
+    def test_claim_from_the_request_form(self):
+        self.authenticate("portal_b", "portal_b")
+        orders_before = self.Order.search_count([])
+        response = self._request(
+            self.free_warranty_b, symptom="Broke twice, I want my money back", demand="refund", photos=[PNG]
+        )
+        claim = self.env["after_sales.claim"].search([("lot_id", "=", self.free_lot_b.id)])
+        self.assertEqual(len(claim), 1)
+        self.assertIn(f"/my/claims/{claim.id}", response.url)
+        self.assertIn("we received your claim", response.text)
+        self.assertEqual(
+            (claim.state, claim.channel, claim.demand, claim.partner_id, claim.product_id),
+            ("new", "portal", "refund", self.customer_b, self.product_serial),
+        )
+        self.assertEqual(claim.description, "Broke twice, I want my money back")
+        self.assertFalse(claim.user_id, "the desk takes it, not the portal user")
+        self.assertTrue(claim.date_deadline)
+        self.assertEqual(claim.message_ids.attachment_ids.mapped("name"), ["photo0.png"])
+        self.assertEqual(self.Order.search_count([]), orders_before, "a claim, no service order")
+        response = self._request(self.free_warranty_b, symptom="Again", demand="compensation")
+        self.assertIn(f"Your claim {claim.name} about this unit is being handled", response.text)
+        self.assertEqual(self.env["after_sales.claim"].search_count([("lot_id", "=", self.free_lot_b.id)]), 1)
+
+    def test_claims_pages(self):
+        claim_a = self._claim(self.customer_a, self.warranty_a.lot_id)
+        claim_b = self._claim(self.customer_b, self.lot_b, demand="compensation")
+        Claim = self.env["after_sales.claim"].with_user(self.portal_a)
+        self.assertEqual(Claim.search([]), claim_a, "record rules: the customer's claims only")
+        with self.assertRaises(AccessError):
+            claim_b.with_user(self.portal_a).read(["name"])
+        with self.assertRaises(AccessError):
+            claim_a.with_user(self.portal_a).write({"description": "Changed"})
+        self.authenticate("portal_a", "portal_a")
+        page = self.url_open("/my/claims?sortby=deadline&filterby=open").text
+        self.assertIn(claim_a.name, page)
+        self.assertNotIn(claim_b.name, page)
+        counters = self.make_jsonrpc_request("/my/counters", {"counters": ["after_sales_claim_count"]})
+        self.assertEqual(counters, {"after_sales_claim_count": 1})
+        page = self.url_open(f"/my/claims/{claim_a.id}").text
+        self.assertIn("It broke twice", page)
+        self.assertIn("o_after_sales_claim_deadline", page)
+        self.assertNotIn("o_after_sales_letter", page, "no letter before the answer")
+        response = self.url_open(f"/my/claims/{claim_a.id}?report_type=pdf")
+        self.assertNotIn("application/pdf", response.headers["Content-Type"])
+        for url in (f"/my/claims/{claim_b.id}", f"/my/claims/{claim_b.id}?report_type=pdf"):
+            self._assert_refused(self.url_open(url), claim_b.name, "TOUR-B-1")
+        # Decided and answered: the decision, its reasons and the letter.
+        claim_a.write({"decision": "rejected", "decision_reason": "The seal wore out after four years."})
+        claim_a.action_decide()
+        claim_a.action_mark_answered()
+        page = self.url_open(f"/my/claims/{claim_a.id}").text
+        self.assertIn("The seal wore out after four years.", page)
+        self.assertIn("o_after_sales_letter", page)
+        response = self.url_open(f"/my/claims/{claim_a.id}?report_type=pdf&download=true")
+        self.assertEqual(response.headers["Content-Type"], "application/pdf")
+        self.assertIn(claim_a.name, response.text)
+        self.assertIn("The seal wore out after four years.", response.text)
+
     # Public warranty check -----------------------------------------------------
 
     def test_public_check(self):
@@ -415,3 +481,5 @@ class TestPortal(ServiceOrderCommon, HttpCase):
             ("draft", self.customer_a, "Grinding noise when the pump starts", "courier"),
         )
         self.assertEqual(order.message_ids.attachment_ids.mapped("name"), ["noise.png"])
+        message = order.message_ids.filtered(lambda m: "Monday morning" in str(m.body))
+        self.assertEqual(message.author_id, self.buyer_a, "the portal chatter posts as the customer")

@@ -34,6 +34,10 @@ registry.category("web_tour.tours").add("after_sales_portal_warranties", {
             trigger: "a.o_after_sales_certificate[href*='report_type=pdf']",
         },
         {
+            content: "The messages with the desk are loaded",
+            trigger: "#chatterRoot:shadow .o-mail-Chatter",
+        },
+        {
             content: "Breadcrumbs lead back to the list",
             trigger: ".o_portal_submenu a[href='/my/warranties']",
             run: "click",
@@ -92,6 +96,18 @@ registry.category("web_tour.tours").add("after_sales_portal_request_service", {
         },
         {
             trigger: ".o_after_sales_service_state:contains('Requested')",
+        },
+        {
+            content: "The customer writes to the desk on the order",
+            trigger: "#chatterRoot:shadow .o-mail-Composer-input",
+            run: "edit Please pick it up on Monday morning.",
+        },
+        {
+            trigger: "#chatterRoot:shadow .o-mail-Composer-send:enabled",
+            run: "click",
+        },
+        {
+            trigger: "#chatterRoot:shadow .o-mail-Message:contains('Please pick it up on Monday morning.')",
         },
     ],
 });
