@@ -9,6 +9,7 @@
     "website": "https://example.invalid/after_sales_service",
     "depends": [
         "portal",
+        "rating",
         "repair",
         "sale_stock",
         "stock_account",
@@ -22,6 +23,7 @@
         "data/product_data.xml",
         "data/ir_cron_data.xml",
         "data/mail_template_data.xml",
+        "data/service_order_mail_template_data.xml",
         "report/warranty_certificate_report.xml",
         "report/service_order_reports.xml",
         "report/expertise_reports.xml",
@@ -46,6 +48,7 @@
         "views/res_config_settings_views.xml",
         "views/menus.xml",
         "views/service_cost_views.xml",
+        "views/satisfaction_report_views.xml",
         "views/claim_views.xml",
         "views/account_move_views.xml",
         "views/warranty_provision_views.xml",
@@ -57,6 +60,7 @@
     "demo": [
         "demo/after_sales_users_demo.xml",
         "demo/after_sales_demo.xml",
+        "demo/service_order_rating_demo.xml",
         "demo/portal_demo.xml",
         "demo/claim_demo.xml",
     ],

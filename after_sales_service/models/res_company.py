@@ -104,6 +104,41 @@ class ResCompany(models.Model):
         help="A scheduled action posts the warranty provision of each month just ended.",
     )
 
+    # The customer's mails of a service order, one switch each, on by
+    # default (service_order_notification.py).
+    after_sales_notify_confirmed = fields.Boolean(
+        string="Mail: Order Confirmed",
+        default=True,
+        help="When the order is confirmed: how the unit comes to the workshop (drop-off address, or the "
+        "courier's pick-up).",
+    )
+    after_sales_notify_received = fields.Boolean(
+        string="Mail: Unit Received",
+        default=True,
+        help="When the unit arrives at the workshop: its coverage and the planned end of the work.",
+    )
+    after_sales_notify_quotation = fields.Boolean(
+        string="Mail: Quotation to Accept",
+        default=True,
+        help="Send Quotation mails the link to the quotation on the portal, where the customer accepts "
+        "it; off: Sales' own quotation mail opens, to be written by hand.",
+    )
+    after_sales_notify_done = fields.Boolean(
+        string="Mail: Work Done",
+        default=True,
+        help="When the work is done: what was done, and the quotation still to accept.",
+    )
+    after_sales_notify_returned = fields.Boolean(
+        string="Mail: Shipped Back",
+        default=True,
+        help="When the unit goes back to the customer, with the return tracking.",
+    )
+    after_sales_notify_rating = fields.Boolean(
+        string="Satisfaction Survey",
+        default=True,
+        help="After the return, the customer rates the service from a mail.",
+    )
+
     after_sales_journal_id = fields.Many2one(
         "account.journal",
         string="Service Costs Journal",

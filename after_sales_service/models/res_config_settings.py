@@ -26,6 +26,20 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.after_sales_defect_required", readonly=False
     )
     after_sales_repeat_days = fields.Integer(related="company_id.after_sales_repeat_days", readonly=False)
+    after_sales_notify_confirmed = fields.Boolean(
+        related="company_id.after_sales_notify_confirmed", readonly=False
+    )
+    after_sales_notify_received = fields.Boolean(
+        related="company_id.after_sales_notify_received", readonly=False
+    )
+    after_sales_notify_quotation = fields.Boolean(
+        related="company_id.after_sales_notify_quotation", readonly=False
+    )
+    after_sales_notify_done = fields.Boolean(related="company_id.after_sales_notify_done", readonly=False)
+    after_sales_notify_returned = fields.Boolean(
+        related="company_id.after_sales_notify_returned", readonly=False
+    )
+    after_sales_notify_rating = fields.Boolean(related="company_id.after_sales_notify_rating", readonly=False)
     after_sales_forecast_history_months = fields.Integer(
         related="company_id.after_sales_forecast_history_months", readonly=False
     )

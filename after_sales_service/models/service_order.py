@@ -27,7 +27,9 @@ class AfterSalesServiceOrder(models.Model):
     - ``service_order_loaner.py``: the loaner lifecycle, also advance
       replacements and the replacement unit;
     - ``service_order_costing.py``: costs, cost entries, bills and invoicing;
-    - ``service_order_api.py``: the outside systems' API and the scheduled action.
+    - ``service_order_api.py``: the outside systems' API and the scheduled action;
+    - ``service_order_notification.py``: the customer's mails and their switches;
+    - ``service_order_rating.py``: the customer's rating after the return.
     """
 
     _name = "after_sales.service.order"
@@ -500,6 +502,7 @@ class AfterSalesServiceOrder(models.Model):
         if advance:
             advance._issue_loaner()
         self.state = "confirmed"
+        self._send_mail("after_sales_service.mail_template_service_confirmed")
         return True
 
     @workflow

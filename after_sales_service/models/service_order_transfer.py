@@ -19,6 +19,17 @@ class AfterSalesServiceOrder(models.Model):
         tracking=True,
     )
     carrier_reference = fields.Char(help="Courier and tracking number, for pick-ups.")
+    date_pickup = fields.Date(
+        string="Pick-up Date",
+        tracking=True,
+        help="When the courier picks the unit up at the customer's; the confirmation mail tells them.",
+    )
+    return_carrier_reference = fields.Char(
+        string="Return Tracking",
+        tracking=True,
+        help="Courier and tracking number of the unit's way back: enter it before Return to Customer, "
+        "the shipped-back mail gives it to the customer.",
+    )
     # Indexed: validating a receipt looks up the order it belongs to.
     receipt_picking_id = fields.Many2one(
         "stock.picking", string="Receipt", readonly=True, copy=False, index="btree_not_null"
