@@ -209,6 +209,8 @@ class AfterSalesPortal(CustomerPortal):
             "page_name": "after_sales_service",
             "order": order_sudo,
             "reports": order_sudo._portal_reports(),
+            "quotation": order_sudo._portal_quotation(),
+            "rating": order_sudo._portal_rating(),
             "requested": kw.get("requested"),
         }
         values = self._get_page_view_values(

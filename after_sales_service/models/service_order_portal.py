@@ -37,6 +37,22 @@ class AfterSalesServiceOrder(models.Model):
         self.ensure_one()
         return {key: xmlid for key, (xmlid, states) in PORTAL_REPORTS.items() if self.state in states}
 
+    def _portal_quotation(self):
+        """The quotation the customer is to accept, or accepted, on Sales'
+        portal page (a draft not sent yet is the desk's)."""
+        self.ensure_one()
+        return self.sale_order_id.filtered(lambda so: so.state in ("sent", "sale"))
+
+    def _portal_rating(self):
+        """The customer's latest rating of this returned order: to give
+        (Odoo's ``/rate/<token>/<score>`` pages) or given (``consumed``)."""
+        self.ensure_one()
+        if self.state != "returned":
+            return self.env["rating.rating"]
+        # sudo: ratings are read by their token, which is the customer's.
+        ratings = self.sudo().rating_ids.filtered(lambda r: r.partner_id == self.partner_id)
+        return ratings.sorted("id")[-1:]
+
     @api.model
     def _portal_units(self):
         """The portal user's customer's units a service can be requested

@@ -9,7 +9,7 @@ import base64
 import re
 from datetime import timedelta
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
 
@@ -248,6 +248,44 @@ class TestPortal(ServiceOrderCommon, HttpCase):
             self.url_open(f"/my/warranties/{self.warranty_a.id}?access_token=wrong&report_type=pdf"),
             "TOUR-A-1",
         )
+
+    def test_quotation_to_accept(self):
+        quotation = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer_a.id,
+                "after_sales_order_id": self.order_a.id,
+                "order_line": [Command.create({"product_id": self.part.id, "product_uom_qty": 1})],
+            }
+        )
+        self.authenticate("portal_a", "portal_a")
+        url = f"/my/service/{self.order_a.id}"
+        self.assertNotIn("o_after_sales_quotation", self.url_open(url).text, "a draft is the desk's")
+        quotation.action_quotation_sent()
+        page = self.url_open(url).text
+        self.assertIn("waits for your approval", page)
+        link = re.search(rf'href="(/my/orders/{quotation.id}\?access_token=[^"]+)"', page).group(1)
+        response = self.url_open(link.replace("&amp;", "&"))
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(quotation.name, response.text)
+
+    def test_returned_order_asks_for_rating(self):
+        order = self._order(lot=self.free_lot_b, request_type="inspection", no_fault_found=True)
+        order.action_confirm()
+        order.action_receive()
+        order.action_done()
+        order.action_return()
+        token = order._rating_get_access_token()
+        self.authenticate("portal_b", "portal_b")
+        url = f"/my/service/{order.id}"
+        page = self.url_open(url).text
+        self.assertIn(f"/rate/{token}/5", page)
+        self.assertIn("report=completion", page)
+        self.url_open(f"/rate/{token}/5")
+        page = self.url_open(url).text
+        self.assertIn("You rated our service", page)
+        self.assertNotIn(f"/rate/{token}/5", page)
+        # Not asked on an order still in the workshop.
+        self.assertNotIn("o_after_sales_rating", self.url_open(f"/my/service/{self.order_b.id}").text)
 
     def test_service_documents_follow_the_state(self):
         self.authenticate("portal_b", "portal_b")
