@@ -48,6 +48,7 @@
         "views/res_config_settings_views.xml",
         "views/menus.xml",
         "views/service_cost_views.xml",
+        "views/failure_analysis_views.xml",
         "views/satisfaction_report_views.xml",
         "views/claim_views.xml",
         "views/account_move_views.xml",

@@ -31,6 +31,7 @@ from . import (
     service_order_api,
     service_order_costing,
     service_order_expertise,
+    service_order_failure,
     service_order_loaner,
     service_order_norm,
     service_order_notification,

@@ -21,6 +21,10 @@ class StockLot(models.Model):
 
     service_order_ids = fields.One2many("after_sales.service.order", "lot_id", string="Service History")
     service_order_count = fields.Integer(compute="_compute_service_order_count")
+    production_date = fields.Date(
+        help="When the unit was produced, if known: the failure analysis groups units by their "
+        "production period (else by the day the serial number was created).",
+    )
 
     def init(self):
         res = super().init()

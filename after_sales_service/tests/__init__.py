@@ -10,6 +10,7 @@ from . import (
     test_demo_roles,
     test_desk_day,
     test_expertise,
+    test_failure_analysis,
     test_first_run,
     test_integrity_edges,
     test_notifications,

@@ -1,0 +1,6 @@
+# isort: off
+# First: the reports inherit it.
+from . import report_groups
+
+# isort: on
+from . import failure_analysis, failure_rate

@@ -1,0 +1,47 @@
+from odoo import models
+
+
+class AfterSalesReportGroups(models.AbstractModel):
+    """Groupings of the large report views, in the order Odoo shows groups.
+
+    Odoo sorts the groups of a many2one by its records' order (names, codes)
+    by joining the records' tables to every row before grouping: over a
+    million orders that doubles the time and keeps PostgreSQL from scanning
+    in parallel. Here the rows are grouped on the ids alone, and the groups
+    then sorted in that same order in Python (one small query per many2one)."""
+
+    _name = "after_sales.report.groups"
+    _description = "After-Sales Report Groups"
+
+    def _read_group(self, domain, groupby=(), aggregates=(), having=(), offset=0, limit=None, order=None):
+        groupby = list(groupby)
+        many2ones = [
+            index
+            for index, spec in enumerate(groupby)
+            if spec in self._fields and self._fields[spec].type == "many2one"
+        ]
+        # Only the natural order of the groups (what read_group asks for
+        # without an explicit order), of all of them.
+        if not many2ones or limit or offset or (order and order != ",".join(groupby)):
+            return super()._read_group(domain, groupby, aggregates, having, offset, limit, order)
+        rows = super()._read_group(domain, groupby, aggregates, having, offset, limit, None)
+        ranks = {}
+        for index in many2ones:
+            records = self.env[self._fields[groupby[index]].comodel_name].union(*(row[index] for row in rows))
+            # sudo: only the order of records the rows already name.
+            ordered = records.sudo().with_context(active_test=False).search([("id", "in", records.ids)])
+            ranks[index] = {record_id: rank for rank, record_id in enumerate(ordered.ids)}
+
+        def sort_key(row):
+            key = []
+            for index, value in enumerate(row[: len(groupby)]):
+                if index in ranks:
+                    key.append((not value, ranks[index].get(value.id, 0) if value else 0))
+                elif isinstance(value, bool):
+                    key.append((False, value))
+                else:
+                    # Empty groups last, as PostgreSQL sorts NULL.
+                    key.append((value is None or value is False, value if value not in (None, False) else 0))
+            return key
+
+        return sorted(rows, key=sort_key)
