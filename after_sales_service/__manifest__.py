@@ -26,6 +26,7 @@
         "data/service_order_mail_template_data.xml",
         "report/warranty_certificate_report.xml",
         "report/service_order_reports.xml",
+        "report/quality_alert_reports.xml",
         "report/expertise_reports.xml",
         "data/expertise_mail_template_data.xml",
         "report/claim_reports.xml",
@@ -48,9 +49,10 @@
         "views/res_config_settings_views.xml",
         "views/menus.xml",
         "views/service_cost_views.xml",
-        "views/failure_analysis_views.xml",
         "views/satisfaction_report_views.xml",
         "views/claim_views.xml",
+        "views/failure_analysis_views.xml",
+        "views/quality_alert_views.xml",
         "views/account_move_views.xml",
         "views/warranty_provision_views.xml",
         "views/defect_views.xml",
@@ -64,6 +66,7 @@
         "demo/service_order_rating_demo.xml",
         "demo/portal_demo.xml",
         "demo/claim_demo.xml",
+        "demo/quality_alert_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -3,7 +3,8 @@
 # Usage: bench/run.sh [REGISTRATIONS] [SERIALS]   (defaults 1000000 1000)
 # Environment: SIZES (batched service lifecycles, default 10,100,1000),
 # DESK_SIZES (service desk orders one at a time, default 1,10,30), ONLY (the
-# benchmarks to run, comma-separated script names without .py; default all).
+# benchmarks to run, comma-separated script names without .py; default all),
+# FA_ORDERS (service orders of the failure analysis, default REGISTRATIONS).
 # A quick run: ONLY=service_desk DESK_SIZES=1,10 bench/run.sh
 set -euo pipefail
 source "$(dirname "$0")/../scripts/lib.sh"
@@ -31,3 +32,6 @@ bench_py delivery_validation --db-with bench_addon --db-without bench_bare --ser
 bench_py service_lifecycle --db-with bench_addon --db-without bench_bare --sizes "${SIZES:-10,100,1000}"
 bench_py service_desk --db-with bench_addon --db-without bench_bare --sizes "${DESK_SIZES:-1,10,30}"
 bench_py parts_forecast -d bench_addon
+# Last: it keeps the orders and registrations it loads (committed and
+# vacuumed, as on a live database), the others roll theirs back.
+bench_py failure_analysis -d bench_addon --registrations "$REGISTRATIONS" --orders "${FA_ORDERS:-$REGISTRATIONS}"

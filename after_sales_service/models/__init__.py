@@ -19,6 +19,8 @@ from . import (
     part_norm_report,
     product_category,
     product_template,
+    quality_alert,
+    quality_alert_evaluation,
     repair_order,
     res_company,
     res_config_settings,

@@ -1,5 +1,12 @@
+from collections import namedtuple
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+
+# Quality alert thresholds a category and its parents leave unset.
+DEFAULT_FAILURE_WINDOW_MONTHS = 12
+DEFAULT_FAILURE_MIN_COUNT = 3
+FailureAlertSettings = namedtuple("FailureAlertSettings", "threshold window_months min_count user")
 
 
 class ProductCategory(models.Model):
@@ -40,6 +47,36 @@ class ProductCategory(models.Model):
         store=False, default=lambda self: self.env["decimal.precision"].precision_get("Percentage Analytic")
     )
 
+    # Quality alerts, per company as the term and inherited from the parent
+    # categories like it (0 or empty: the parent's value).
+    after_sales_failure_rate_threshold = fields.Float(
+        string="Failure Rate Threshold (%)",
+        company_dependent=True,
+        help="A quality alert opens when the failures of one defect of a product of this category, "
+        "within the window, reach this percent of the product's installed base (and the minimum "
+        "count). 0: the parent category's threshold; none at all: no alerts.",
+    )
+    after_sales_failure_window_months = fields.Integer(
+        string="Failure Window (months)",
+        company_dependent=True,
+        help="The rolling window of the failure rate, in months up to today. "
+        "0: the parent category's window, else 12 months.",
+    )
+    after_sales_failure_min_count = fields.Integer(
+        string="Minimum Failures",
+        company_dependent=True,
+        help="The failures of the same defect needed for an alert, whatever the rate. "
+        "0: the parent category's minimum, else 3.",
+    )
+    after_sales_quality_user_id = fields.Many2one(
+        "res.users",
+        string="Quality Responsible",
+        company_dependent=True,
+        domain="[('share', '=', False)]",
+        help="Gets an activity for each quality alert opened for this category's products. "
+        "Empty: the parent category's.",
+    )
+
     # Odoo's company check needs a company on the record: categories have none.
     @api.constrains("warranty_term_id")
     def _check_warranty_term_company(self):
@@ -52,6 +89,20 @@ class ProductCategory(models.Model):
                         "that company or a shared one.",
                         company=company.display_name,
                     )
+                )
+
+    @api.constrains(
+        "after_sales_failure_rate_threshold",
+        "after_sales_failure_window_months",
+        "after_sales_failure_min_count",
+    )
+    def _check_failure_thresholds(self):
+        for category in self:
+            if not 0 <= category.after_sales_failure_rate_threshold <= 100:
+                raise ValidationError(self.env._("The failure rate threshold is a percent, from 0 to 100."))
+            if category.after_sales_failure_window_months < 0 or category.after_sales_failure_min_count < 0:
+                raise ValidationError(
+                    self.env._("The failure window and the minimum failures cannot be negative.")
                 )
 
     def _after_sales_inherited(self, field_name):
@@ -71,3 +122,18 @@ class ProductCategory(models.Model):
 
     def _get_warranty_term(self):
         return self._after_sales_inherited("warranty_term_id")
+
+    def _get_failure_alert_settings(self):
+        """The quality alert thresholds of this category in the current
+        company, inherited and defaulted; None when no rate threshold applies."""
+        threshold = self._after_sales_inherited("after_sales_failure_rate_threshold")
+        if not threshold:
+            return None
+        return FailureAlertSettings(
+            threshold=threshold,
+            window_months=self._after_sales_inherited("after_sales_failure_window_months")
+            or DEFAULT_FAILURE_WINDOW_MONTHS,
+            min_count=self._after_sales_inherited("after_sales_failure_min_count")
+            or DEFAULT_FAILURE_MIN_COUNT,
+            user=self._after_sales_inherited("after_sales_quality_user_id"),
+        )

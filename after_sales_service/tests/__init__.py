@@ -18,6 +18,7 @@ from . import (
     test_parts_forecast,
     test_portal,
     test_provision_period,
+    test_quality_alert,
     test_rating,
     test_readonly_api,
     test_role_days,
