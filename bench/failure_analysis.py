@@ -1,5 +1,6 @@
 """Bulk-load registrations and service orders with defect records, then time
-the failure analysis, the failure rates and the quality alert evaluation.
+the failure analysis, the failure rates (by sale month and by months in
+service) and the quality alert evaluation.
 
 Prints, for each, milliseconds and queries as a user's request makes them
 (the pivot's read_group calls, as an After-Sales manager, record rules
@@ -233,6 +234,7 @@ def main():
         as_manager = env(user=manager)
         Analysis = as_manager["after_sales.failure.analysis"]
         Rate = as_manager["after_sales.failure.rate"]
+        Curve = as_manager["after_sales.failure.curve"]
         total = Analysis.search_count([])
         print(f"failure analysis: {total:,} failures in the analysis (cancelled and no fault found left out)")
         last_year = fields.Date.to_string(fields.Date.subtract(fields.Date.today(), years=1))
@@ -277,6 +279,19 @@ def main():
                     [],
                     ["installed_base", "failures", "failure_rate"],
                     ["product_id", "period:year"],
+                    lazy=False,
+                ),
+            ),
+            (
+                "failure rate by months in service: pivot months x category (4 read_group)",
+                pivot(Curve, "months_in_service", "product_categ_id", ["units", "failures", "failure_rate"]),
+            ),
+            (
+                "failure rate by months in service of one product (its curve)",
+                lambda: Curve.read_group(
+                    [("product_id", "=", products[0].id)],
+                    ["units", "failures", "failure_rate"],
+                    ["months_in_service"],
                     lazy=False,
                 ),
             ),

@@ -3,4 +3,4 @@
 from . import report_groups
 
 # isort: on
-from . import failure_analysis, failure_rate
+from . import failure_analysis, failure_curve, failure_rate

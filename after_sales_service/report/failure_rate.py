@@ -16,7 +16,7 @@ class AfterSalesFailureRate(models.Model):
     (confirmed, not an extension) started that month. Its failures: the
     failures of those units, whenever they came in (by the day the unit
     entered service, kept on the order). The rate of a group of rows is its
-    failures over its installed base (see ``_read_group_select``), not an
+    failures over its installed base (``_weighted_rate``), not an
     average of the rows' rates.
 
     Both sides are read from covering indexes, the orders without joining
@@ -28,6 +28,7 @@ class AfterSalesFailureRate(models.Model):
     _inherit = ["after_sales.report.groups"]
     _auto = False
     _order = "period desc, product_id"
+    _weighted_rate = ("failure_rate", "failures", "installed_base")
     # Searches and groupings flush what the view reads.
     _depends = {
         "after_sales.warranty": [
@@ -150,13 +151,3 @@ class AfterSalesFailureRate(models.Model):
                 month_in_service=SQL(MONTH_IN_SERVICE),
             )
         )
-
-    def _read_group_select(self, aggregate_spec, query):
-        # The rate of a group: its failures over its installed base.
-        if aggregate_spec == "failure_rate:avg":
-            return SQL(
-                "SUM(%s) * 100.0 / NULLIF(SUM(%s), 0)",
-                self._field_to_sql(self._table, "failures", query),
-                self._field_to_sql(self._table, "installed_base", query),
-            )
-        return super()._read_group_select(aggregate_spec, query)

@@ -1,4 +1,5 @@
 from odoo import models
+from odoo.tools import SQL
 
 
 class AfterSalesReportGroups(models.AbstractModel):
@@ -12,6 +13,20 @@ class AfterSalesReportGroups(models.AbstractModel):
 
     _name = "after_sales.report.groups"
     _description = "After-Sales Report Groups"
+    # A rate measure (aggregator "avg") computed for each group from two sums,
+    # per 100: (rate field, numerator field, denominator field). A group's
+    # rate is its failures over its units, not the mean of its rows' rates.
+    _weighted_rate = None
+
+    def _read_group_select(self, aggregate_spec, query):
+        if self._weighted_rate and aggregate_spec == f"{self._weighted_rate[0]}:avg":
+            _rate, numerator, denominator = self._weighted_rate
+            return SQL(
+                "SUM(%s) * 100.0 / NULLIF(SUM(%s), 0)",
+                self._field_to_sql(self._table, numerator, query),
+                self._field_to_sql(self._table, denominator, query),
+            )
+        return super()._read_group_select(aggregate_spec, query)
 
     def _read_group(self, domain, groupby=(), aggregates=(), having=(), offset=0, limit=None, order=None):
         groupby = list(groupby)

@@ -106,6 +106,7 @@ class TestFailureAnalysis(FailureBaseCommon):
         cls.failure_2.transport_cost = 15.0
         cls.Analysis = cls.env["after_sales.failure.analysis"]
         cls.Rate = cls.env["after_sales.failure.rate"]
+        cls.Curve = cls.env["after_sales.failure.curve"]
         cls.domain = [("product_id", "=", cls.machine.id)]
 
     def _groups(self, groupby, aggregates=("__count",), model=None):
@@ -284,6 +285,34 @@ class TestFailureAnalysis(FailureBaseCommon):
         self.assertEqual(group["failures"], 3)
         self.assertAlmostEqual(group["failure_rate"], 15.0)
 
+    def test_failure_rate_by_months_in_service(self):
+        """12 units in service since 10 January 2025 and 8 since 15 February:
+        each month in service counts the units that have reached it today;
+        its failures are those of that month of their service."""
+        today = date.today()
+        age_jan = complete_months(date(2025, 1, 10), today)
+        age_feb = complete_months(date(2025, 2, 15), today)
+        rows = self.Curve.search(self.domain, order="months_in_service")
+        self.assertEqual(rows.mapped("months_in_service"), list(range(max(age_jan, age_feb) + 1)))
+        by_month = {row.months_in_service: row for row in rows}
+        for month, row in by_month.items():
+            with self.subTest(month=month):
+                units = 12 * (age_jan >= month) + 8 * (age_feb >= month)
+                failures = 1 if month in (0, 3, 5) else 0
+                self.assertEqual((row.units, row.failures), (units, failures))
+                self.assertAlmostEqual(row.failure_rate, failures * 100.0 / units)
+        self.assertAlmostEqual(by_month[3].failure_rate, 5.0)
+        # A group (the product over its whole life): failures per 100 unit-months.
+        [group] = self.Curve.read_group(self.domain, ["units", "failures", "failure_rate"], ["product_id"])
+        unit_months = 12 * (age_jan + 1) + 8 * (age_feb + 1)
+        self.assertEqual((group["units"], group["failures"]), (unit_months, 3))
+        self.assertAlmostEqual(group["failure_rate"], 300.0 / unit_months)
+        # The first year only.
+        [(units, failures)] = self.Curve._read_group(
+            [*self.domain, ("months_in_service", "<", 12)], [], ["units:sum", "failures:sum"]
+        )
+        self.assertEqual((units, failures), (240, 3))
+
     def test_void_and_draft_registrations_are_no_installed_base(self):
         lots = self._create_lots(self.machine, ["FA-VOID", "FA-DRAFT"])
         void, _draft = self.Warranty.create(
@@ -310,7 +339,8 @@ class TestFailureAnalysis(FailureBaseCommon):
                 analysis = self.Analysis.with_user(user)
                 self.assertEqual(analysis.search_count(self.domain), 3)
                 self.assertEqual(self.Rate.with_user(user).search_count(self.domain), 2)
-        for model in (self.Analysis, self.Rate):
+                self.assertTrue(self.Curve.with_user(user).search_count(self.domain))
+        for model in (self.Analysis, self.Rate, self.Curve):
             with self.subTest(model=model._name), self.assertRaises(AccessError):
                 model.with_user(self.stock_user).search(self.domain)
 
@@ -362,3 +392,6 @@ class TestFailureAnalysis(FailureBaseCommon):
             self.domain, ["company_id"], ["installed_base:sum", "failures:sum"]
         )
         self.assertEqual((company, base, failures), (other, 1, 1))
+        curve = self.Curve.with_user(both).with_context(allowed_company_ids=[other.id])
+        [(company, failures)] = curve._read_group(self.domain, ["company_id"], ["failures:sum"])
+        self.assertEqual((company, failures), (other, 1))
