@@ -53,6 +53,7 @@
         "views/claim_views.xml",
         "views/failure_analysis_views.xml",
         "views/quality_alert_views.xml",
+        "wizard/claim_expertise_views.xml",
         "views/account_move_views.xml",
         "views/warranty_provision_views.xml",
         "views/defect_views.xml",

@@ -4,6 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare, html2plaintext
 
+from .expertise import VERDICTS
+from .service_order import OPEN_STATES as ORDER_OPEN_STATES
 from .state_guard import workflow
 
 DEMANDS = [
@@ -43,6 +45,7 @@ class AfterSalesClaim(models.Model):
         "order_id",
         "credit_note_id",
         "deadline_reminded",
+        "expertise_ids",
     )
     _workflow_initial = {"state": ("new",)}
     # What the manager decided: fixed once decided.
@@ -175,6 +178,16 @@ class AfterSalesClaim(models.Model):
         aggregator="avg",
         help="100 for a claim answered by its deadline, 0 for one answered late; averaged in reports.",
     )
+    expertise_ids = fields.One2many(
+        "after_sales.expertise", "claim_id", string="Expertises", readonly=True, copy=False
+    )
+    expertise_count = fields.Integer(compute="_compute_expertise", compute_sudo=True)
+    expertise_verdict = fields.Selection(
+        VERDICTS,
+        compute="_compute_expertise",
+        compute_sudo=True,
+        help="The verdict of the claim's latest independent expertise with a result.",
+    )
     can_review = fields.Boolean(compute="_compute_can")
     can_expertise = fields.Boolean(compute="_compute_can")
     can_decide = fields.Boolean(compute="_compute_can")
@@ -235,6 +248,12 @@ class AfterSalesClaim(models.Model):
                 claim.answered_on_time = 100.0 if claim.date_answered <= claim.date_deadline else 0.0
             else:
                 claim.answered_on_time = False
+
+    @api.depends("expertise_ids.state", "expertise_ids.verdict")
+    def _compute_expertise(self):
+        for claim in self:
+            claim.expertise_count = len(claim.expertise_ids)
+            claim.expertise_verdict = claim._expertise_done().verdict
 
     @api.depends("state")
     def _compute_can(self):
@@ -354,12 +373,19 @@ class AfterSalesClaim(models.Model):
             claim.user_id = self.env.user
         return True
 
-    @workflow
     def action_to_expertise(self):
-        """The claim waits for an independent examination of the unit."""
-        self._check_can("can_expertise", self.env._("Sending to expertise"))
-        self.write({"state": "expertise"})
-        return True
+        """Ask for the laboratory that examines the claim's unit
+        (``after_sales.claim.expertise``, whose ``action_send`` sends it)."""
+        self._check_expertise()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Send to Expertise"),
+            "res_model": "after_sales.claim.expertise",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {"default_claim_id": self[:1].id},
+        }
 
     @workflow
     def action_decide(self):
@@ -374,7 +400,7 @@ class AfterSalesClaim(models.Model):
         self.write({"state": "decided", "date_decided": fields.Date.context_today(self)})
         for claim in self.filtered(lambda c: c.decision in ("accepted", "partial")):
             if claim.demand in ("repair", "replacement"):
-                claim.order_id = claim._create_service_order()
+                claim.order_id = claim._decided_service_order()
             else:
                 claim.credit_note_id = claim._create_credit_note()
         return True
@@ -421,6 +447,17 @@ class AfterSalesClaim(models.Model):
 
     def action_print_letter(self):
         return self.env.ref("after_sales_service.action_report_claim_letter").report_action(self)
+
+    def action_view_expertises(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "after_sales_service.after_sales_expertise_action"
+        )
+        action["domain"] = [("claim_id", "=", self.id)]
+        action["context"] = {"create": False}
+        if len(self.expertise_ids) == 1:
+            action.update(views=[(False, "form")], res_id=self.expertise_ids.id)
+        return action
 
     def action_view_credit_note(self):
         self.ensure_one()
@@ -493,10 +530,107 @@ class AfterSalesClaim(models.Model):
                 )
             )
 
-    def _create_service_order(self):
-        """The service order an accepted repair or replacement demand opens,
-        confirmed, under the claim's warranty when it covers the unit."""
+    def _check_expertise(self):
+        """Refuse to send to expertise a claim that may not go, or whose unit
+        is unknown: the laboratory examines a unit."""
+        self._check_can("can_expertise", self.env._("Sending to expertise"))
+        for claim in self:
+            if not claim.product_id:
+                raise UserError(
+                    self.env._(
+                        "%(claim)s names no product or serial number: there is no unit to examine.",
+                        claim=claim.name,
+                    )
+                )
+            if not claim.lot_id and claim.product_id.tracking == "serial":
+                raise UserError(
+                    self.env._(
+                        "Enter the serial number of the unit on %(claim)s: the laboratory examines "
+                        "that unit.",
+                        claim=claim.name,
+                    )
+                )
+
+    @workflow
+    def _send_to_expertise(self, expert, date_due=False):
+        """A draft expertise of the claim's unit by ``expert``, linked to the
+        claim, on the claim's open service order, else on an inspection order
+        opened to bring the unit in: the desk receives it and sends the
+        expertise from the workshop. The claim waits in Expertise."""
+        self._check_expertise()
+        Expertise = self.env["after_sales.expertise"]
+        expertises = Expertise
+        for claim in self:
+            order = claim.order_id
+            if order.state not in ORDER_OPEN_STATES:
+                order = claim._create_service_order(request_type="inspection")
+                claim.order_id = order
+            expertises |= Expertise.create(
+                {
+                    "order_id": order.id,
+                    "claim_id": claim.id,
+                    "expert_id": expert.id,
+                    "date_due": date_due,
+                }
+            )
+            claim.message_post(
+                body=self.env._(
+                    "Sent to independent expertise %(expertise)s by %(expert)s: the unit is examined "
+                    "under service order %(order)s.",
+                    expertise=expertises[-1:].name,
+                    expert=expert.display_name,
+                    order=order.name,
+                )
+            )
+        self.write({"state": "expertise"})
+        return expertises
+
+    @workflow
+    def _back_to_review(self, expertises):
+        """Back in review after ``expertises`` were cancelled without a verdict."""
+        self.write({"state": "in_review"})
+        for claim in self:
+            claim.message_post(
+                body=self.env._(
+                    "Expertise %(expertise)s cancelled: the claim is back in review, to decide or to send "
+                    "to another expertise.",
+                    expertise=", ".join((expertises & claim.expertise_ids).mapped("name")),
+                )
+            )
+
+    def _expertise_done(self):
+        """The latest expertise of the claim with a verdict, if any."""
         self.ensure_one()
+        done = self.expertise_ids.filtered(lambda e: e.state == "done")
+        return max(done, key=lambda e: (e.date_result, e.id), default=done)
+
+    def _decided_service_order(self):
+        """The order that carries out an accepted repair or replacement: the
+        claim's open order (the unit came in for its expertise) switched to
+        the demand, else a new one."""
+        self.ensure_one()
+        request_type = "replacement" if self.demand == "replacement" else "repair"
+        order = self.order_id
+        if order.state not in ORDER_OPEN_STATES:
+            return self._create_service_order(request_type=request_type)
+        if order.request_type != request_type:
+            order.request_type = request_type
+            order.message_post(
+                body=self.env._(
+                    "Claim %(claim)s decided: the order now carries out its %(demand)s.",
+                    claim=self.name,
+                    demand=dict(DEMANDS)[self.demand].lower(),
+                )
+            )
+        return order
+
+    def _create_service_order(self, request_type=None):
+        """The service order, in draft, of the claim's unit and customer: an
+        accepted repair or replacement demand opens it, sending the claim to
+        expertise opens an inspection to bring the unit in. The order finds
+        the registration covering the unit."""
+        self.ensure_one()
+        request_type = request_type or ("replacement" if self.demand == "replacement" else "repair")
         order = (
             self.env["after_sales.service.order"]
             .sudo()
@@ -506,7 +640,7 @@ class AfterSalesClaim(models.Model):
                     "product_id": self.product_id.id,
                     "lot_id": self.lot_id.id,
                     "company_id": self.company_id.id,
-                    "request_type": "replacement" if self.demand == "replacement" else "repair",
+                    "request_type": request_type,
                     "symptom": self.description,
                 }
             )

@@ -39,7 +39,7 @@ class AfterSalesExpertise(models.Model):
     _check_company_auto = True
     _workflow_fields = ("state", "date_sent", "out_picking_id", "return_picking_id")
     # Fixed once the sample left: they decided what went where.
-    _fixed_after_send = ("order_id", "expert_id", "sample", "sample_product_id")
+    _fixed_after_send = ("order_id", "claim_id", "expert_id", "sample", "sample_product_id")
     # Fixed once the result is recorded: they decided on the order.
     _fixed_after_done = ("verdict", "date_result")
 
@@ -51,8 +51,8 @@ class AfterSalesExpertise(models.Model):
         default=lambda self: self.env._("New"),
         index="trigram",
     )
-    # Required while expertises come from service orders; consumer claims
-    # will bring a second origin.
+    # Required: a consumer claim's expertise too examines the unit that a
+    # service order brought into the workshop.
     order_id = fields.Many2one(
         "after_sales.service.order",
         string="Service Order",
@@ -62,6 +62,16 @@ class AfterSalesExpertise(models.Model):
         tracking=True,
         check_company=True,
         domain="[('state', 'in', ('received', 'in_repair'))]",
+    )
+    claim_id = fields.Many2one(
+        "after_sales.claim",
+        string="Consumer Claim",
+        index="btree_not_null",
+        ondelete="restrict",
+        tracking=True,
+        check_company=True,
+        domain="[('product_id', '=?', product_id)]",
+        help="The consumer claim waiting for this verdict: it is told the result.",
     )
     company_id = fields.Many2one(
         "res.company",
@@ -283,6 +293,22 @@ class AfterSalesExpertise(models.Model):
                     )
                 )
 
+    @api.constrains("claim_id", "order_id")
+    def _check_claim_unit(self):
+        for expertise in self.filtered("claim_id"):
+            claim = expertise.claim_id
+            if claim.product_id != expertise.product_id or (
+                claim.lot_id and claim.lot_id != expertise.lot_id
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Expertise %(expertise)s examines %(unit)s, not the unit of claim %(claim)s.",
+                        expertise=expertise.name,
+                        unit=expertise.lot_id.name or expertise.product_id.display_name,
+                        claim=claim.name,
+                    )
+                )
+
     @api.constrains("date_sent", "date_due", "date_result")
     def _check_dates(self):
         for expertise in self:
@@ -318,6 +344,8 @@ class AfterSalesExpertise(models.Model):
                 locked = self.filtered(lambda e, states=states: e.state in states)
                 changed = [name for name in fixed if name in vals]
                 if locked and changed:
+                    # A user who may not write at all hears that first.
+                    self.check_access("write")
                     raise UserError(
                         self.env._(
                             "%(fields)s of %(expertise)s are fixed %(when)s.",
@@ -437,6 +465,7 @@ class AfterSalesExpertise(models.Model):
                 )
         self.state = "done"
         self._apply_verdict()
+        self._notify_claims()
         return True
 
     @workflow
@@ -454,6 +483,7 @@ class AfterSalesExpertise(models.Model):
             )
         self._check_can("can_cancel", self.env._("Cancelling"))
         self.state = "cancel"
+        self._release_claims()
         return True
 
     def action_charge_customer(self):
@@ -711,3 +741,34 @@ class AfterSalesExpertise(models.Model):
             if expertise.verdict_note:
                 notes.append(expertise.verdict_note)
             order.message_post(body=" ".join(notes))
+
+    def _notify_claims(self):
+        """The verdict told on the consumer claims waiting for it: in their
+        chatter, and a to-do for their responsible to decide."""
+        verdicts = dict(self._fields["verdict"]._description_selection(self.env))
+        for expertise in self.filtered("claim_id"):
+            claim = expertise.claim_id
+            body = self.env._(
+                "Independent expertise %(expertise)s by %(expert)s (%(date)s): %(verdict)s.",
+                expertise=expertise.name,
+                expert=expertise.expert_id.display_name,
+                date=expertise.date_result,
+                verdict=verdicts[expertise.verdict],
+            )
+            claim.message_post(body=" ".join(filter(None, (body, expertise.verdict_note))))
+            if claim.can_decide:
+                claim.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    summary=self.env._(
+                        "Decide on the claim: the expertise found %(verdict)s",
+                        verdict=verdicts[expertise.verdict],
+                    ),
+                    user_id=(claim.user_id or self.env.user).id,
+                )
+
+    def _release_claims(self):
+        """A claim waiting for cancelled expertises only goes back to review:
+        it may be decided, or sent to another expertise."""
+        claims = self.claim_id.filtered(lambda c: c.state == "expertise")
+        waiting = claims.filtered(lambda c: not c.expertise_ids.filtered(lambda e: e.state != "cancel"))
+        waiting._back_to_review(self)

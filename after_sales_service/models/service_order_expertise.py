@@ -79,13 +79,20 @@ class AfterSalesServiceOrder(models.Model):
         """A new expertise of the unit, to fill in and send to a laboratory."""
         self.ensure_one()
         self._check_can("can_send_expertise", self.env._("Sending to an expertise"))
+        # The consumer claim the order brought the unit in for hears the verdict.
+        claim = self.env["after_sales.claim"].search(
+            [("order_id", "=", self.id), ("state", "in", ("in_review", "expertise"))], limit=1
+        )
+        context = {"default_order_id": self.id}
+        if claim:
+            context["default_claim_id"] = claim.id
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Expertise"),
             "res_model": "after_sales.expertise",
             "view_mode": "form",
             "views": [(False, "form")],
-            "context": {"default_order_id": self.id},
+            "context": context,
         }
 
     def action_view_expertises(self):

@@ -4,6 +4,7 @@ from . import (
     test_actions_bad_input,
     test_api_bad_input,
     test_claim,
+    test_claim_expertise,
     test_client_integration,
     test_date_utils,
     test_defect_record,

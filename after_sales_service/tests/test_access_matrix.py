@@ -1,3 +1,4 @@
+from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
@@ -11,8 +12,9 @@ ACCESS_PATTERN = r"not allowed to|doesn't have '\w+' access to|Only After-Sales 
 
 @tagged("post_install", "-at_install")
 class TestAccessMatrix(ServiceOrderCommon):
-    """Each role against each operation on service orders and registrations,
-    as a call over XML-RPC would make it (no view hides anything here)."""
+    """Each role against each operation on service orders, registrations and
+    consumer claims sent to expertise, as a call over XML-RPC would make it
+    (no view hides anything here)."""
 
     @classmethod
     def setUpClass(cls):
@@ -115,3 +117,47 @@ class TestAccessMatrix(ServiceOrderCommon):
         self.assertEqual(self.warranty.state, "active")
         self.warranty.with_user(self.manager).action_void()
         self.assertEqual(self.warranty.state, "void")
+
+    def test_claim_expertise_matrix(self):
+        laboratory = self.env["res.partner"].create({"name": "Matrix Laboratory", "is_company": True})
+
+        def claim():
+            return self.env["after_sales.claim"].create(
+                {"partner_id": self.customer.id, "lot_id": self.unit_lot.id, "description": "Disputed"}
+            )
+
+        def send(user):
+            wizard = self.env["after_sales.claim.expertise"].with_user(user)
+            wizard.create({"claim_id": claim().id, "expert_id": laboratory.id}).action_send()
+
+        writers = dict.fromkeys(("after-sales user", "after-sales manager"), OK)
+        self._matrix("send a claim to expertise", writers, send)
+        sent = claim()
+        self.env["after_sales.claim.expertise"].create(
+            {"claim_id": sent.id, "expert_id": laboratory.id}
+        ).action_send()
+        self.assertEqual(sent.state, "expertise")
+        self._matrix(
+            "read the verdict",
+            dict.fromkeys(("accountant", "after-sales user", "after-sales manager"), OK),
+            lambda u: sent.with_user(u).read(["expertise_verdict", "expertise_count"]),
+        )
+        self._matrix(
+            "write the claim's state",
+            dict.fromkeys(writers, WORKFLOW),
+            lambda u: sent.with_user(u).write({"state": "in_review"}),
+        )
+        # The expertise's claim: fixed once its sample left, for everyone.
+        expertise = sent.expertise_ids
+        self.assertEqual(expertise.claim_id, sent)
+        expertise.order_id.write({"exchange_type": "none"})
+        expertise.order_id.action_confirm()
+        expertise.order_id.action_receive()
+        expertise.date_due = fields.Date.today()
+        expertise.action_send()
+        self._matrix(
+            "unlink the expertise from its claim",
+            dict.fromkeys(writers, r"are fixed once the sample left"),
+            lambda u: expertise.with_user(u).write({"claim_id": False}),
+        )
+        self.assertEqual((sent.state, expertise.claim_id), ("expertise", sent))

@@ -3,4 +3,4 @@
 from . import order_wizard
 
 # isort: on
-from . import add_part, parts_forecast, return_part
+from . import add_part, claim_expertise, parts_forecast, return_part
