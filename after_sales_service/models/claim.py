@@ -554,16 +554,21 @@ class AfterSalesClaim(models.Model):
     @workflow
     def _send_to_expertise(self, expert, date_due=False):
         """A draft expertise of the claim's unit by ``expert``, linked to the
-        claim, on the claim's open service order, else on an inspection order
-        opened to bring the unit in: the desk receives it and sends the
-        expertise from the workshop. The claim waits in Expertise."""
+        claim, on the claim's open service order (or the unit's, of the same
+        customer), else on an inspection order opened to bring the unit in:
+        the desk receives it and sends the expertise from the workshop. The
+        claim waits in Expertise."""
         self._check_expertise()
+        if date_due and date_due < fields.Date.context_today(self):
+            raise UserError(self.env._("The expected result date (%(date)s) has passed.", date=date_due))
         Expertise = self.env["after_sales.expertise"]
         expertises = Expertise
+        open_orders = self._unit_open_orders()
         for claim in self:
             order = claim.order_id
             if order.state not in ORDER_OPEN_STATES:
-                order = claim._create_service_order(request_type="inspection")
+                # A unit is at one workshop at a time: its open order serves.
+                order = open_orders.get(claim) or claim._create_service_order(request_type="inspection")
                 claim.order_id = order
             expertises |= Expertise.create(
                 {
@@ -586,17 +591,47 @@ class AfterSalesClaim(models.Model):
         return expertises
 
     @workflow
-    def _back_to_review(self, expertises):
-        """Back in review after ``expertises`` were cancelled without a verdict."""
+    def _back_to_review(self, expertises, deleted=False):
+        """Back in review after ``expertises`` were cancelled (or ``deleted``)
+        without a verdict."""
         self.write({"state": "in_review"})
         for claim in self:
-            claim.message_post(
-                body=self.env._(
+            names = ", ".join((expertises & claim.expertise_ids).mapped("name"))
+            if deleted:
+                body = self.env._(
+                    "Expertise %(expertise)s deleted: the claim is back in review, to decide or to send "
+                    "to another expertise.",
+                    expertise=names,
+                )
+            else:
+                body = self.env._(
                     "Expertise %(expertise)s cancelled: the claim is back in review, to decide or to send "
                     "to another expertise.",
-                    expertise=", ".join((expertises & claim.expertise_ids).mapped("name")),
+                    expertise=names,
                 )
-            )
+            claim.message_post(body=body)
+
+    def _unit_open_orders(self):
+        """``{claim: order}``: the open service order of each claim's serial
+        number for the claim's customer, when there is one."""
+        orders = self.env["after_sales.service.order"].search(
+            [
+                ("lot_id", "in", self.lot_id.ids),
+                ("state", "in", ORDER_OPEN_STATES),
+                ("company_id", "in", self.company_id.ids),
+            ],
+            order="id desc",
+        )
+        found = {}
+        for claim in self.filtered("lot_id"):
+            order = orders.filtered(
+                lambda o, c=claim: o.lot_id == c.lot_id
+                and o.company_id == c.company_id
+                and o.partner_id.commercial_partner_id == c.partner_id.commercial_partner_id
+            )[:1]
+            if order:
+                found[claim] = order
+        return found
 
     def _expertise_done(self):
         """The latest expertise of the claim with a verdict, if any."""

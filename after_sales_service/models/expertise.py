@@ -358,6 +358,12 @@ class AfterSalesExpertise(models.Model):
                     )
         return super().write(vals)
 
+    def unlink(self):
+        # Before the records go: a claim waiting for them learns which.
+        self.check_access("unlink")
+        self._release_claims(deleted=True)
+        return super().unlink()
+
     @api.ondelete(at_uninstall=False)
     def _unlink_except_sent(self):
         sent = self.filtered(lambda e: e.out_picking_id or e.bill_ids)
@@ -766,9 +772,10 @@ class AfterSalesExpertise(models.Model):
                     user_id=(claim.user_id or self.env.user).id,
                 )
 
-    def _release_claims(self):
-        """A claim waiting for cancelled expertises only goes back to review:
-        it may be decided, or sent to another expertise."""
-        claims = self.claim_id.filtered(lambda c: c.state == "expertise")
-        waiting = claims.filtered(lambda c: not c.expertise_ids.filtered(lambda e: e.state != "cancel"))
-        waiting._back_to_review(self)
+    def _release_claims(self, deleted=False):
+        """A claim waiting in Expertise for these expertises only (cancelled,
+        or ``deleted``) goes back to review: it may be decided, or sent to
+        another expertise."""
+        for claim in self.claim_id.filtered(lambda c: c.state == "expertise"):
+            if not (claim.expertise_ids - self).filtered(lambda e: e.state != "cancel"):
+                claim._back_to_review(self & claim.expertise_ids, deleted=deleted)

@@ -143,6 +143,21 @@ class TestClaimExpertise(ExpertiseMixin, ServiceOrderCommon):
         self.assertEqual(order.request_type, "repair")
         self.assertTrue(order.can_start_repair)
 
+    def test_the_units_open_order_serves(self):
+        order = self._order(exchange_type="none")
+        order.action_confirm()
+        stranger = self.env["res.partner"].create({"name": "Second-hand buyer"})
+        # Another customer's claim on the same unit does not take this order.
+        other_claim = self._claim(partner_id=stranger.id)
+        self._send(other_claim)
+        self.assertNotEqual(other_claim.order_id, order)
+        self.assertEqual(other_claim.order_id.request_type, "inspection")
+
+        claim = self._claim()
+        expertise = self._send(claim)
+        self.assertEqual((claim.order_id, expertise.order_id), (order, order), "no second order for the unit")
+        self.assertEqual(order.request_type, "repair", "the order keeps its request")
+
     def test_order_expertise_names_the_claim(self):
         claim = self._claim()
         self._send(claim)
@@ -177,6 +192,17 @@ class TestClaimExpertise(ExpertiseMixin, ServiceOrderCommon):
         self.assertEqual(third.order_id, claim.order_id)
         self.assertEqual(claim.expertise_count, 3)
 
+    def test_deleted_expertise_returns_the_claim_to_review(self):
+        claim = self._claim()
+        expertise = self._send(claim)
+        name = expertise.name
+        with self.assertRaisesMessage(AccessError, "not allowed to delete"):
+            expertise.with_user(self.user).unlink()
+        self.assertEqual(claim.state, "expertise")
+        expertise.with_user(self.manager).unlink()
+        self.assertEqual((claim.state, claim.expertise_count), ("in_review", 0))
+        self.assertIn(f"Expertise {name} deleted", self._notes(claim))
+
     def test_claim_in_expertise_can_be_decided(self):
         claim = self._claim(demand="compensation")
         self._send(claim)
@@ -205,6 +231,16 @@ class TestClaimExpertise(ExpertiseMixin, ServiceOrderCommon):
         )
         with self.assertRaisesMessage(UserError, "there is no unit to examine"):
             wizard.action_send()
+        wizard = self.Wizard.with_user(self.user).create(
+            {
+                "claim_id": self._claim().id,
+                "expert_id": self.laboratory.id,
+                "date_due": self.today - timedelta(days=1),
+            }
+        )
+        with self.assertRaisesMessage(UserError, "The expected result date \\(.*\\) has passed"):
+            wizard.action_send()
+        self.assertEqual(wizard.claim_id.state, "new")
         claim.product_id = self.product_serial
         with self.assertRaisesMessage(UserError, "Enter the serial number of the unit"):
             claim.with_user(self.user).action_to_expertise()
