@@ -249,7 +249,7 @@ class AfterSalesClaim(models.Model):
             else:
                 claim.answered_on_time = False
 
-    @api.depends("expertise_ids.state", "expertise_ids.verdict")
+    @api.depends("expertise_ids.state", "expertise_ids.verdict", "expertise_ids.date_result")
     def _compute_expertise(self):
         for claim in self:
             claim.expertise_count = len(claim.expertise_ids)
