@@ -59,6 +59,7 @@
         "views/defect_views.xml",
         "views/portal_templates.xml",
         "views/warranty_check_templates.xml",
+        "views/rating_templates.xml",
         "views/part_norm_report_views.xml",
     ],
     "demo": [

@@ -1,1 +1,1 @@
-from . import portal, warranty_check
+from . import portal, rating, warranty_check

@@ -58,7 +58,7 @@ class AfterSalesSatisfactionReport(models.Model):
         string="Satisfied (%)",
         aggregator="avg",
         readonly=True,
-        help="Share of the ratings of 4 or 5 (Satisfied on the rating page).",
+        help="Share of the ratings of 4 or 5 stars (Satisfied, Very satisfied).",
     )
     feedback = fields.Text(string="Comment", readonly=True)
 

@@ -45,7 +45,7 @@ class AfterSalesServiceOrder(models.Model):
 
     def _portal_rating(self):
         """The customer's latest rating of this returned order: to give
-        (Odoo's ``/rate/<token>/<score>`` pages) or given (``consumed``)."""
+        (``/after_sales/rate/<token>/<score>``) or given (``consumed``)."""
         self.ensure_one()
         if self.state != "returned":
             return self.env["rating.rating"]

@@ -5,9 +5,10 @@ from .service_order_notification import RATING_TEMPLATE
 
 class AfterSalesServiceOrder(models.Model):
     """Customer satisfaction: once the unit is back, the customer rates the
-    service from a mail (Odoo's rating pages, ``/rate/<token>/<score>``, with
-    a comment). The rating lands on the order (its chatter, ``rating_ids``,
-    the last rating on the form) and in Reporting > Customer Satisfaction.
+    service from a mail, one to five stars and a comment (the survey's
+    pages, ``/after_sales/rate/<token>/<score>``, controllers/rating.py).
+    The rating lands on the order (its chatter, ``rating_ids``, the last
+    rating on the form) and in Reporting > Customer Satisfaction.
 
     Odoo's defaults name who rates whom: the customer (``partner_id``) rates
     the technician (``user_id``)."""

@@ -278,12 +278,13 @@ class TestPortal(ServiceOrderCommon, HttpCase):
         self.authenticate("portal_b", "portal_b")
         url = f"/my/service/{order.id}"
         page = self.url_open(url).text
-        self.assertIn(f"/rate/{token}/5", page)
+        for score in (1, 2, 3, 4, 5):
+            self.assertIn(f"/after_sales/rate/{token}/{score}", page)
         self.assertIn("report=completion", page)
-        self.url_open(f"/rate/{token}/5")
+        self.url_open(f"/after_sales/rate/{token}/4")
         page = self.url_open(url).text
-        self.assertIn("You rated our service", page)
-        self.assertNotIn(f"/rate/{token}/5", page)
+        self.assertIn("You rated our service <strong>4</strong> out of 5", page)
+        self.assertNotIn(f"/after_sales/rate/{token}/5", page)
         # Not asked on an order still in the workshop.
         self.assertNotIn("o_after_sales_rating", self.url_open(f"/my/service/{self.order_b.id}").text)
 

@@ -57,8 +57,8 @@ class TestRating(RatingCommon):
         self.assertEqual(len(rating), 1)
         self.assertEqual(rating.partner_id, self.customer, "the customer rates")
         self.assertEqual(rating.rated_partner_id, self.technician.partner_id, "the technician is rated")
-        for score in (5, 3, 1):
-            self.assertIn(f"/rate/{rating.access_token}/{score}", message.body)
+        for score in (1, 2, 3, 4, 5):
+            self.assertIn(f"/after_sales/rate/{rating.access_token}/{score}", message.body)
         mail = self.env["mail.mail"].sudo().search([("mail_message_id", "=", message.id)])
         self.assertIn(self.customer, mail.recipient_ids)
         self.assertEqual(mail.state, "outgoing", "queued: the return does not wait for the mail server")
@@ -153,7 +153,7 @@ class TestRatingPages(HttpCase, RatingCommon):
     comment form; only the token opens them."""
 
     def _submit_page(self, token, score):
-        page = self.url_open(f"/rate/{token}/{score}")
+        page = self.url_open(f"/after_sales/rate/{token}/{score}")
         self.assertEqual(page.status_code, 200)
         # The page wrote through the test cursor.
         self.env.invalidate_all()
@@ -165,15 +165,18 @@ class TestRatingPages(HttpCase, RatingCommon):
         token = rating.access_token
         self.env.flush_all()
 
-        page = self._submit_page(token, 5)
-        self.assertEqual((rating.consumed, rating.rating), (True, 5.0), "the face clicked is the rating")
+        page = self._submit_page(token, 4)
+        self.assertEqual((rating.consumed, rating.rating), (True, 4.0), "the stars clicked are the rating")
+        self.assertIn("Satisfied", page.text)
         csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
         self.assertTrue(csrf, "the page offers a comment form")
+        # The customer changes their mind on the page: five stars, a comment.
         feedback = self.url_open(
-            f"/rate/{token}/submit_feedback",
-            data={"rate": 5, "feedback": "Fast and friendly", "csrf_token": csrf.group(1)},
+            f"/after_sales/rate/{token}/submit",
+            data={"score": 5, "feedback": "Fast and friendly", "csrf_token": csrf.group(1)},
         )
         self.assertEqual(feedback.status_code, 200)
+        self.assertIn("Very satisfied", feedback.text)
 
         self.env.invalidate_all()
         self.assertEqual(rating.feedback, "Fast and friendly")
@@ -190,11 +193,30 @@ class TestRatingPages(HttpCase, RatingCommon):
         )
         self.assertEqual(grouped, [(self.technician, self.product_serial, 5.0, 1)])
 
+    def test_every_score_of_five(self):
+        """Two stars, a score Odoo's own rating pages do not offer, land on
+        the order and in the report as a dissatisfied customer."""
+        order = self._returned_order("RATE-TWO")
+        rating = self._request(order)
+        self.env.flush_all()
+        self._submit_page(rating.access_token, 2)
+        self.assertEqual((rating.rating, rating.rating_text), (2.0, "ko"))
+        self.assertEqual(order.rating_last_value, 2.0)
+        row = self.env["after_sales.satisfaction.report"].search([("order_id", "=", order.id)])
+        self.assertEqual((row.rating, row.satisfied), (2.0, 0.0))
+
     def test_only_the_token_opens_the_rating(self):
         order = self._returned_order("RATE-TOKEN")
         rating = self._request(order)
         self.env.flush_all()
-        self.assertEqual(self.url_open("/rate/not-a-token/5").status_code, 404)
+        self.assertEqual(self.url_open("/after_sales/rate/not-a-token/5").status_code, 404)
+        for score in (0, 6):
+            with self.subTest(score=score):
+                self.assertEqual(
+                    self.url_open(f"/after_sales/rate/{rating.access_token}/{score}").status_code, 400
+                )
+        self.env.invalidate_all()
+        self.assertFalse(rating.consumed, "no score out of 1 to 5 is recorded")
         # Another customer, logged in on the portal, cannot answer for this one.
         other = self.env["res.partner"].create({"name": "Other Customer", "email": "other@example.com"})
         new_test_user(self.env, login="rating_other", groups="base.group_portal", partner_id=other.id)
