@@ -5,6 +5,7 @@ from . import (
     test_api_bad_input,
     test_claim,
     test_client_integration,
+    test_concurrent_registration,
     test_date_utils,
     test_defect_record,
     test_demo_roles,
