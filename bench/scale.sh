@@ -107,12 +107,34 @@ start_odoo() { # [REPLICA OPTIONS...]
     --http-interface=127.0.0.1 --http-port="$port" --workers="$WORKERS" --max-cron-threads=0 \
     --log-level=warn --log-handler=odoo.service.model:INFO >>"$PG_DIR/odoo.log" 2>&1 &
   server=$!
+  local up=""
   for _ in $(seq 1 60); do
-    curl -sf "http://127.0.0.1:$port/web/login" >/dev/null && return 0
+    curl -sf "http://127.0.0.1:$port/web/login" >/dev/null && { up=1; break; }
     sleep 1
   done
-  tail -n 20 "$PG_DIR/odoo.log"
-  die "Odoo did not answer on port $port"
+  [ -n "$up" ] || { tail -n 20 "$PG_DIR/odoo.log"; die "Odoo did not answer on port $port"; }
+  # Each prefork worker loads the registry on its first request (seconds of
+  # CPU each): load them all before the clock starts, with concurrent
+  # requests until a round of them answers quickly.
+  local round started
+  for round in 1 2 3 4 5 6; do
+    started=$(date +%s%N)
+    for _ in $(seq 1 $((WORKERS * 2))); do
+      curl -sf -o /dev/null "http://127.0.0.1:$port/web/login" &
+    done
+    wait_children
+    if [ "$round" -gt 1 ] && [ $(($(date +%s%N) - started)) -lt 1000000000 ]; then
+      break
+    fi
+  done
+  return 0
+}
+# Waits for the curl jobs of start_odoo, not for Odoo itself (a job too).
+wait_children() {
+  local job
+  for job in $(jobs -p); do
+    [ "$job" = "$server" ] || [ "$job" = "${month_end:-}" ] || wait "$job" 2>/dev/null || true
+  done
 }
 
 # Transactions each cluster ran: pg_stat_database counts them on a standby too.
