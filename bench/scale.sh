@@ -1,20 +1,49 @@
 #!/usr/bin/env bash
 # Scale bench: a PostgreSQL primary and a streaming replica (a second cluster
-# made with pg_basebackup -R, both on localhost), Odoo with prefork workers
-# and --db_replica_host/--db_replica_port, and client processes running a
-# mixed load (warranty status look-ups, small registration batches) for a
-# fixed time, once through the client's JSON-RPC transport and once through
-# XML-RPC. Prints requests/s, p50/p95 per call type, errors, and which
-# cluster ran the transactions (pg_stat_database on each, before and after).
-# Usage: bench/scale.sh [REGISTRATIONS] [CLIENTS] [SECONDS]   (defaults 100000 4 20)
-# Environment: WORKERS (Odoo's HTTP workers, default 2).
+# made with pg_basebackup -R, both on localhost), a database with the addon
+# and REGISTRATIONS bulk-loaded registrations, Odoo with prefork workers, and
+# client processes running a mixed load for a fixed time (bench/scale_load.py:
+# warranty status look-ups, registration batches of 500 rows whose refs
+# overlap between the clients, service orders opened on distinct serials)
+# over the client's JSON-RPC transport, for each client count:
+#   1. Odoo with --db_replica_host/--db_replica_port (reads on the replica);
+#      during the run with the most clients, the month-end jobs run in a
+#      process of their own over XML-RPC (bench/month_end.py);
+#   2. Odoo restarted without the replica options (everything on the primary);
+#   3. once over XML-RPC (which never uses the replica).
+# Prints per run calls/s and p50/p95/p99 per call type, registrations created
+# vs distinct refs sent, orders opened vs requested, errors, and the
+# transactions each cluster ran (pg_stat_database); after the replica runs,
+# the statements the replica ran most (pg_stat_statements). Exits 1 when a
+# run had an error or a mismatch.
+#
+# Usage: bench/scale.sh [REGISTRATIONS] [CLIENTS] [SECONDS]
+#   REGISTRATIONS  bulk-loaded registrations (default 1000000)
+#   CLIENTS        client counts, comma separated (default 1,4,8; or env CLIENTS)
+#   SECONDS        of each run (default 20; or env SECONDS)
+# Environment: WORKERS (Odoo's HTTP workers, default 4), XMLRPC_CLIENTS
+# (clients of the XML-RPC run, default 4; 0 skips it), MONTH_END (0 skips
+# the month-end jobs). Quick: CLIENTS=1,4 bench/scale.sh 100000
 set -euo pipefail
+# Bash counts SECONDS from the value it inherits: read it before it grows.
+env_seconds="$(printenv SECONDS || true)"
 source "$(dirname "$0")/../scripts/lib.sh"
 find_odoo_python || die "no Odoo 18 found: put the 'odoo' command on PATH or set ODOO_PYTHON"
-REGISTRATIONS="${1:-100000}"
-CLIENTS="${2:-4}"
-SECONDS_EACH="${3:-20}"
+REGISTRATIONS="${1:-1000000}"
+CLIENT_COUNTS="${2:-${CLIENTS:-1,4,8}}"
+SECONDS_EACH="${3:-${env_seconds:-20}}"
+WORKERS="${WORKERS:-4}"
+XMLRPC_CLIENTS="${XMLRPC_CLIENTS:-4}"
+MONTH_END="${MONTH_END:-1}"
 DB=bench_scale
+IFS=, read -r -a counts <<<"$CLIENT_COUNTS"
+most=0
+for count in "${counts[@]}"; do
+  [[ "$count" =~ ^[1-9][0-9]*$ ]] || die "CLIENTS is a comma-separated list of counts, not '$CLIENT_COUNTS'"
+  if [ "$count" -gt "$most" ]; then most="$count"; fi
+done
+[[ "$SECONDS_EACH" =~ ^[1-9][0-9]*$ ]] || die "SECONDS is a whole number of seconds, not '$SECONDS_EACH'"
+log "scale bench: $REGISTRATIONS registrations, --workers=$WORKERS, clients $CLIENT_COUNTS, $SECONDS_EACH s each"
 
 pg_start
 addons="$(odoo_addons_path)"
@@ -23,12 +52,15 @@ bindir="$(pg_bindir)"
 REPLICA_DIR="$PG_DIR/replica"
 REPLICA_PORT="$(free_port)"
 server=""
+stop_odoo() {
+  [ -n "$server" ] || return 0
+  pkill -TERM -P "$server" 2>/dev/null || true
+  kill "$server" 2>/dev/null || true
+  wait "$server" 2>/dev/null || true
+  server=""
+}
 cleanup() {
-  if [ -n "$server" ]; then
-    pkill -TERM -P "$server" 2>/dev/null || true
-    kill "$server" 2>/dev/null || true
-    wait "$server" 2>/dev/null || true
-  fi
+  stop_odoo
   [ -d "$REPLICA_DIR" ] && as_pg_user "$bindir/pg_ctl" -D "$REPLICA_DIR" -m fast -w stop >/dev/null 2>&1 || true
   pg_stop
 }
@@ -43,49 +75,129 @@ from _odoo_env import environment, parse
 from warranty_lookup import bulk_load
 parse()
 with environment("$DB") as env:
+    company = env.company
+    if not company.chart_template:
+        # The month-end provision posts an entry: a chart of accounts, and
+        # with it the addon's accounts and journal.
+        env["account.chart.template"].try_loading("generic_coa", company)
     product, seconds = bulk_load(env, $REGISTRATIONS)
     env.cr.commit()
     print(f"bulk load: {seconds:.1f} s")
 EOF
+psql_on() { # PORT SQL
+  as_pg_user "$bindir/psql" -qAtX -h "$PG_DIR" -p "$1" -U postgres -d "$DB" -c "$2"
+}
+# Created on the primary, replicated; it counts only where the library is
+# preloaded: on the replica.
+psql_on "$PG_PORT" "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null
 
 log "streaming replica on 127.0.0.1:$REPLICA_PORT (pg_basebackup -R)"
 as_pg_user "$bindir/pg_basebackup" -h 127.0.0.1 -p "$PG_PORT" -U postgres -D "$REPLICA_DIR" -R -X stream -c fast \
   >"$PG_DIR/basebackup.log" 2>&1 || { cat "$PG_DIR/basebackup.log"; die "pg_basebackup failed"; }
 as_pg_user "$bindir/pg_ctl" -D "$REPLICA_DIR" -l "$PG_DIR/replica.log" -w \
-  -o "-p $REPLICA_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c hot_standby=on -c max_connections=100" \
+  -o "-p $REPLICA_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c hot_standby=on -c max_connections=100 -c shared_preload_libraries=pg_stat_statements" \
   start >/dev/null 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- \
   || { cat "$PG_DIR/replica.log"; die "the replica did not start"; }
-
-psql_on() { # PORT SQL
-  as_pg_user "$bindir/psql" -qAtX -h "$PG_DIR" -p "$1" -U postgres -d "$DB" -c "$2"
-}
 echo "replica in recovery: $(psql_on "$REPLICA_PORT" 'SELECT pg_is_in_recovery()');" \
   "primary streams to: $(psql_on "$PG_PORT" "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'") standby"
 
 port="$(free_port)"
-run_odoo --addons-path="$addons" "${db_args[@]}" -d "$DB" --db-filter="^$DB\$" \
-  --db_replica_host=127.0.0.1 --db_replica_port="$REPLICA_PORT" \
-  --http-interface=127.0.0.1 --http-port="$port" --workers="${WORKERS:-2}" --max-cron-threads=0 \
-  --log-level=warn >"$PG_DIR/odoo.log" 2>&1 &
-server=$!
-for _ in $(seq 1 60); do
-  curl -sf "http://127.0.0.1:$port/web/login" >/dev/null && break
-  sleep 1
-done
+start_odoo() { # [REPLICA OPTIONS...]
+  run_odoo --addons-path="$addons" "${db_args[@]}" -d "$DB" --db-filter="^$DB\$" "$@" \
+    --http-interface=127.0.0.1 --http-port="$port" --workers="$WORKERS" --max-cron-threads=0 \
+    --log-level=warn --log-handler=odoo.service.model:INFO >>"$PG_DIR/odoo.log" 2>&1 &
+  server=$!
+  local up=""
+  for _ in $(seq 1 60); do
+    curl -sf "http://127.0.0.1:$port/web/login" >/dev/null && { up=1; break; }
+    sleep 1
+  done
+  [ -n "$up" ] || { tail -n 20 "$PG_DIR/odoo.log"; die "Odoo did not answer on port $port"; }
+  # Each prefork worker loads the registry on its first request (seconds of
+  # CPU each): load them all before the clock starts, with concurrent
+  # requests until a round of them answers quickly.
+  local round started
+  for round in 1 2 3 4 5 6; do
+    started=$(date +%s%N)
+    for _ in $(seq 1 $((WORKERS * 2))); do
+      curl -sf -o /dev/null "http://127.0.0.1:$port/web/login" &
+    done
+    wait_children
+    if [ "$round" -gt 1 ] && [ $(($(date +%s%N) - started)) -lt 1000000000 ]; then
+      break
+    fi
+  done
+  return 0
+}
+# Waits for the curl jobs of start_odoo, not for Odoo itself (a job too).
+wait_children() {
+  local job
+  for job in $(jobs -p); do
+    [ "$job" = "$server" ] || [ "$job" = "${month_end:-}" ] || wait "$job" 2>/dev/null || true
+  done
+}
 
 # Transactions each cluster ran: pg_stat_database counts them on a standby too.
 xacts() { psql_on "$1" "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = '$DB'"; }
+# Odoo logs each retry of a call at INFO (odoo.service.model).
+retries() { grep -c 'tries left, try again' "$PG_DIR/odoo.log" || true; }
 status=0
-for transport in jsonrpc xmlrpc; do
+orders_from=1
+run_load() { # TAG TRANSPORT CLIENTS
+  local tag="$1" transport="$2" clients="$3" primary_before replica_before retries_before
+  retries_before="$(retries)"
   primary_before="$(xacts "$PG_PORT")"
   replica_before="$(xacts "$REPLICA_PORT")"
   AFTER_SALES_PASSWORD=admin python3 "$ROOT_DIR/bench/scale_load.py" "http://127.0.0.1:$port" "$DB" admin \
-    "$CLIENTS" "$SECONDS_EACH" "$REGISTRATIONS" "$transport" || status=1
+    --clients "$clients" --seconds "$SECONDS_EACH" --serials "$REGISTRATIONS" --transport "$transport" \
+    --tag "$tag" --orders-from "$orders_from" || status=1
+  # Each client opens less than one order a second: serials of its own per run.
+  orders_from=$((orders_from + clients * SECONDS_EACH * 5))
+  [ "$orders_from" -lt "$REGISTRATIONS" ] || die "too few serials for the orders of the next runs"
   sleep 1 # the statistics are flushed about once a second
-  echo "  transactions: primary $(($(xacts "$PG_PORT") - primary_before)), replica $(($(xacts "$REPLICA_PORT") - replica_before))"
+  echo "  transactions: primary $(($(xacts "$PG_PORT") - primary_before)), replica $(($(xacts "$REPLICA_PORT") - replica_before));" \
+    "calls Odoo retried (serialization failures): $(($(retries) - retries_before))"
+}
+
+log "Odoo --workers=$WORKERS with the read replica"
+start_odoo --db_replica_host=127.0.0.1 --db_replica_port="$REPLICA_PORT"
+psql_on "$REPLICA_PORT" "SELECT pg_stat_statements_reset()" >/dev/null
+for clients in "${counts[@]}"; do
+  echo "== with the replica: JSON-RPC, $clients client(s)"
+  month_end=""
+  if [ "$MONTH_END" != 0 ] && [ "$clients" = "$most" ]; then
+    echo "   (the month-end jobs run meanwhile, over XML-RPC)"
+    AFTER_SALES_PASSWORD=admin python3 "$ROOT_DIR/bench/month_end.py" "http://127.0.0.1:$port" "$DB" admin 3 \
+      >"$PG_DIR/month_end.out" 2>&1 &
+    month_end=$!
+  fi
+  run_load "replica-$clients" jsonrpc "$clients"
+  if [ -n "$month_end" ]; then
+    wait "$month_end" || status=1
+    sed 's/^/  /' "$PG_DIR/month_end.out"
+  fi
 done
-echo "registrations: $(psql_on "$PG_PORT" "SELECT count(*) FROM after_sales_warranty WHERE ref LIKE 'SCALE-%'")" \
-  "made by the load, $(psql_on "$PG_PORT" "SELECT count(DISTINCT ref) FROM after_sales_warranty WHERE ref LIKE 'SCALE-%'") distinct refs"
+echo "== statements the replica ran most (pg_stat_statements, the runs with the replica):"
+psql_on "$REPLICA_PORT" "SELECT calls || ' calls, ' || round(mean_exec_time::numeric, 3) || ' ms: ' || left(regexp_replace(query, '\s+', ' ', 'g'), 110) FROM pg_stat_statements WHERE query ~* 'after_sales_warranty|stock_lot' ORDER BY calls DESC LIMIT 3" | sed 's/^/  /'
+if [ "$XMLRPC_CLIENTS" != 0 ]; then
+  echo "== with the replica: XML-RPC (always on the primary), $XMLRPC_CLIENTS client(s)"
+  run_load "xmlrpc-$XMLRPC_CLIENTS" xmlrpc "$XMLRPC_CLIENTS"
+fi
+stop_odoo
+
+log "Odoo --workers=$WORKERS without the replica"
+start_odoo
+for clients in "${counts[@]}"; do
+  echo "== without the replica: JSON-RPC, $clients client(s)"
+  run_load "primary-$clients" jsonrpc "$clients"
+done
+stop_odoo
+
+echo "registrations made by the load: $(psql_on "$PG_PORT" "SELECT count(*) FROM after_sales_warranty WHERE ref LIKE 'SCALE-%'")," \
+  "$(psql_on "$PG_PORT" "SELECT count(DISTINCT ref) FROM after_sales_warranty WHERE ref LIKE 'SCALE-%'") distinct refs"
 echo "read-only calls Odoo retried on the primary: $(grep -c 'retrying with a read/write cursor' "$PG_DIR/odoo.log" || true)"
-grep -E ' (ERROR|CRITICAL) ' "$PG_DIR/odoo.log" | head -n 5 || true
+# A ref registered meanwhile is refused by the unique index (logged as a bad
+# query), then the call retried: expected. Anything else is shown.
+grep -E ' (ERROR|CRITICAL) ' "$PG_DIR/odoo.log" | grep -v 'bad query' | grep -v 'ref_company_unique' | cut -c1-300 | head -n 5 || true
+[ "$status" = 0 ] && echo "scale bench: every run without error" || echo "scale bench: FAILED (see above)"
 exit "$status"

@@ -1,17 +1,30 @@
 """A mixed load on one served Odoo through after_sales_client, for
-``bench/scale.sh``: client processes look up warranty statuses (nine calls
-in ten) and register small batches of new warranties (one in ten) for a
-fixed time. Prints requests per second, p50/p95 latency per call type,
-errors, and registrations confirmed vs sent; exits 1 on an error.
+``bench/scale.sh``: client processes run, for a fixed time, cycles of 20
+calls: 18 warranty status look-ups of a random serial, one registration
+batch of 500 rows and one service order opened on a serial of the bulk load.
 
-Usage: scale_load.py URL DB LOGIN CLIENTS SECONDS SERIALS TRANSPORT
-       (password in AFTER_SALES_PASSWORD; TRANSPORT xmlrpc or jsonrpc)
+The registration batches overlap on purpose: in its round r every client
+sends 500 refs out of the same 750 of that round (client k starts at
+k * 250), in its own shuffled order, so two clients send the same ref at
+the same moment. At the end the database must hold exactly one
+registration per distinct ref sent: none twice, none lost. Each client
+opens its orders on its own serials (distinct from the other clients' and
+from the other runs', from ``--orders-from`` on).
 
-The serials looked up are ``BENCH-00000001`` .. ``BENCH-<SERIALS>``, those
-that bench/warranty_lookup.py's bulk load creates; the registrations use
-new serials ``SCALE-<transport>-<client>-<n>`` of the bench product.
+Prints per call type the calls, calls/s and p50/p95/p99 latency; then
+registrations created vs distinct refs sent, orders opened vs requested,
+and the errors. Exits 1 on any error or mismatch.
+
+Usage: scale_load.py URL DB LOGIN --clients N --seconds S --serials N
+           --transport jsonrpc|xmlrpc --tag TAG --orders-from K
+       (password in AFTER_SALES_PASSWORD)
+
+The serials looked up are ``BENCH-00000001`` .. ``BENCH-<serials>``, those
+of bench/warranty_lookup.py's bulk load; the registrations use new serials
+``SCALE-<tag>-<round>-<n>`` of the bench product.
 """
 
+import argparse
 import multiprocessing
 import os
 import random
@@ -25,49 +38,73 @@ sys.path.insert(
 
 from after_sales_client import AfterSalesClient, AfterSalesError
 
-BATCH = 5
+CYCLE = 20  # calls: 18 status look-ups, 1 registration batch, 1 order opened
+BATCH = 500
+POOL = 750  # refs of a round; each client sends BATCH of them
+KINDS = ("status", "register", "order")
 
 
 def _client(url, db, login, transport):
     return AfterSalesClient(
-        url, db, login, os.environ["AFTER_SALES_PASSWORD"], timeout=60, retries=0, transport=transport
+        url, db, login, os.environ["AFTER_SALES_PASSWORD"], timeout=300, retries=0, transport=transport
     )
 
 
-def _work(k, url, db, login, seconds, serials, transport, product, partner):
-    client = _client(url, db, login, transport)
+def round_refs(tag, k, rnd):
+    """The refs client ``k`` sends in its round ``rnd``: BATCH of the round's
+    POOL, from k * 250 on (wrapping), in an order of its own."""
+    start = (k * 250) % POOL
+    refs = [f"SCALE-{tag}-{rnd:05d}-{(start + i) % POOL:03d}" for i in range(BATCH)]
+    random.Random(f"{k}-{rnd}").shuffle(refs)
+    return refs
+
+
+def order_serial(orders_from, clients, k, m):
+    """The serial of client ``k``'s ``m``-th order: distinct per client."""
+    return f"BENCH-{orders_from + m * clients + k:08d}"
+
+
+def _work(k, opts, barrier, product, partner):
+    client = _client(opts.url, opts.db, opts.login, opts.transport)
     client.uid  # noqa: B018 -- log in before the clock starts
     rng = random.Random(k)
-    latencies = {"status": [], "register": []}
-    errors, sent, confirmed, n = [], 0, 0, 0
-    deadline = time.monotonic() + seconds
+    latencies = {kind: [] for kind in KINDS}
+    out = {"errors": [], "sent": [], "created": [], "existing": 0, "requested": 0, "opened": 0}
+    n = rounds = orders = 0
+    barrier.wait()
+    deadline = time.monotonic() + opts.seconds
     while time.monotonic() < deadline:
+        step = n % CYCLE
         n += 1
         started = time.perf_counter()
         try:
-            if n % 10:
-                client.warranty_status(f"BENCH-{rng.randint(1, serials):08d}")
-                kind = "status"
-            else:
-                rows = [
-                    {
-                        "ref": f"SCALE-{transport}-{k}-{n}-{i}",
-                        "serial": f"SCALE-{transport}-{k}-{n}-{i}",
-                        "product_id": product,
-                        "partner_id": partner,
-                    }
-                    for i in range(BATCH)
-                ]
-                sent += len(rows)
-                report = client.register_warranties(rows)
-                confirmed += len(report.created) + len(report.existing)
-                errors.extend(reason for _i, _ref, reason in report.rejected)
+            if step == 0:
                 kind = "register"
+                refs = round_refs(opts.tag, k, rounds)
+                rounds += 1
+                out["sent"].extend(refs)
+                rows = [
+                    {"ref": ref, "serial": ref, "product_id": product, "partner_id": partner} for ref in refs
+                ]
+                report = client.register_warranties(rows, batch_size=BATCH)
+                out["created"].extend(report.created)
+                out["existing"] += len(report.existing)
+                out["errors"].extend(f"rejected {ref}: {reason}" for _i, ref, reason in report.rejected)
+            elif step == CYCLE // 2:
+                kind = "order"
+                serial = order_serial(opts.orders_from, opts.clients, k, orders)
+                orders += 1
+                out["requested"] += 1
+                client.open_service_order(serial=serial, symptom="Scale bench", request_type="repair")
+                out["opened"] += 1
+            else:
+                kind = "status"
+                client.warranty_status(f"BENCH-{rng.randint(1, opts.serials):08d}")
         except AfterSalesError as error:
-            errors.append(f"{type(error).__name__}: {error}")
+            out["errors"].append(f"{kind}: {type(error).__name__}: {str(error)[:300]}")
             continue
         latencies[kind].append(time.perf_counter() - started)
-    return latencies, errors, sent, confirmed
+    return latencies, out
 
 
 def _percentile(values, share):
@@ -77,29 +114,78 @@ def _percentile(values, share):
 
 
 def main():
-    url, db, login = sys.argv[1:4]
-    clients, seconds, serials = (int(value) for value in sys.argv[4:7])
-    transport = sys.argv[7]
-    setup = _client(url, db, login, transport)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    for name in ("url", "db", "login"):
+        parser.add_argument(name)
+    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--serials", type=int, required=True)
+    parser.add_argument("--transport", choices=("jsonrpc", "xmlrpc"), default="jsonrpc")
+    parser.add_argument("--tag", required=True, help="makes the refs of this run unique")
+    parser.add_argument("--orders-from", type=int, required=True, help="first serial number of the orders")
+    opts = parser.parse_args()
+    setup = _client(opts.url, opts.db, opts.login, "xmlrpc")
     product = setup.execute("product.product", "search", [("name", "=", "Bench unit")], limit=1)[0]
     partner = setup.execute("res.partner", "search", [("name", "=like", "Bench customer %")], limit=1)[0]
-    args = [(k, url, db, login, seconds, serials, transport, product, partner) for k in range(clients)]
-    with multiprocessing.Pool(clients) as pool:
+    orders_before = setup.execute(
+        "after_sales.service.order", "search_count", [("symptom", "=", "Scale bench")]
+    )
+    barrier = multiprocessing.Manager().Barrier(opts.clients)
+    args = [(k, opts, barrier, product, partner) for k in range(opts.clients)]
+    with multiprocessing.Pool(opts.clients) as pool:
         results = pool.starmap(_work, args)
-    errors = [error for _l, errs, _s, _c in results for error in errs]
-    sent = sum(result[2] for result in results)
-    confirmed = sum(result[3] for result in results)
-    print(f"{transport}, {clients} clients, {seconds} s:")
-    for kind in ("status", "register"):
-        values = [value for result in results for value in result[0][kind]]
+    outs = [out for _latencies, out in results]
+    errors = [error for out in outs for error in out["errors"]]
+
+    print(f"{opts.transport}, {opts.clients} client(s), {opts.seconds:g} s:")
+    for kind in KINDS:
+        values = [value * 1000 for latencies, _out in results for value in latencies[kind]]
         print(
-            f"  {kind:<8} {len(values):6d} calls  {len(values) / seconds:7.1f}/s"
-            f"  p50 {_percentile(values, 50) * 1000:7.1f} ms  p95 {_percentile(values, 95) * 1000:7.1f} ms"
+            f"  {kind:<8} {len(values):6d} calls {len(values) / opts.seconds:7.1f}/s"
+            f"  p50 {_percentile(values, 50):7.1f} ms  p95 {_percentile(values, 95):7.1f} ms"
+            f"  p99 {_percentile(values, 99):7.1f} ms"
         )
-    print(f"  registrations sent {sent}, created or existing {confirmed}; errors {len(errors)}")
+
+    # What the database holds, read back through the client at the end.
+    sent = [ref for out in outs for ref in out["sent"]]
+    distinct = set(sent)
+    registered = setup.execute(
+        "after_sales.warranty", "search_read", [("ref", "=like", f"SCALE-{opts.tag}-%")], ["ref"]
+    )
+    in_db = [row["ref"] for row in registered]
+    twice = len(in_db) - len(set(in_db))
+    lost = len(distinct - set(in_db))
+    created = [ref for out in outs for ref in out["created"]]
+    existing = sum(out["existing"] for out in outs)
+    print(
+        f"  registrations: {len(sent)} rows sent for {len(distinct)} distinct refs; "
+        f"{len(in_db)} registrations created vs {len(distinct)} distinct refs sent "
+        f"({twice} twice, {lost} lost); reported {len(created)} created, {existing} existing"
+    )
+    # A batch that failed was not registered (or only partly): its refs are
+    # neither created nor existing, and count as errors above.
+    failures = list(errors)
+    if twice or lost or len(in_db) != len(distinct):
+        failures.append(f"{len(in_db)} registrations for {len(distinct)} refs ({twice} twice, {lost} lost)")
+    if not errors and (len(created) != len(distinct) or len(created) + existing != len(sent)):
+        failures.append(f"{len(created)} created + {existing} existing for {len(sent)} rows sent")
+    requested = sum(out["requested"] for out in outs)
+    opened = sum(out["opened"] for out in outs)
+    orders_after = setup.execute(
+        "after_sales.service.order", "search_count", [("symptom", "=", "Scale bench")]
+    )
+    print(
+        f"  service orders: {opened} opened vs {requested} requested "
+        f"({orders_after - orders_before} new in the database)"
+    )
+    if opened != requested or orders_after - orders_before != opened:
+        failures.append(f"{opened} orders opened of {requested} requested")
+    print(f"  errors {len(errors)}")
     for error in errors[:5]:
         print(f"    {error}")
-    return 1 if errors or confirmed != sent else 0
+    for failure in failures[len(errors) :]:
+        print(f"  FAILED: {failure}")
+    return 1 if failures else 0
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ import getpass
 import os
 import sys
 
-from .client import REGISTRATION_KEYS, REQUEST_TYPES, AfterSalesClient, validate_registration
+from .client import REGISTRATION_KEYS, REQUEST_TYPES, TRANSPORTS, AfterSalesClient, validate_registration
 from .errors import (
     AccessDenied,
     AfterSalesError,
@@ -204,6 +204,13 @@ def build_parser():
     parser = argparse.ArgumentParser(prog="after-sales", description=__doc__.split("\n\n")[0])
     parser.add_argument("--config", help=f"config file (default {DEFAULT_CONFIG})")
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds per call (default 30)")
+    parser.add_argument(
+        "--transport",
+        choices=sorted(TRANSPORTS, reverse=True),
+        default="xmlrpc",
+        help="xmlrpc (default; API key or password) or jsonrpc (Odoo's web session, password only: "
+        "the server runs the reads on its read replica when it has one)",
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
     check = commands.add_parser("check", help="warranty status of a serial number")
@@ -243,7 +250,7 @@ def main(argv=None, out=None, client_factory=None):
         if client_factory:
             return client_factory()
         url, db, login, secret = load_settings(args.config)
-        return AfterSalesClient(url, db, login, secret, timeout=args.timeout)
+        return AfterSalesClient(url, db, login, secret, timeout=args.timeout, transport=args.transport)
 
     try:
         if args.command == "import-warranties":

@@ -17,6 +17,7 @@ from after_sales_client.cli import (
 )
 
 from .fake_odoo import FakeOdoo
+from .fake_odoo_json import FakeOdooJson
 
 
 class Tty(io.StringIO):
@@ -192,3 +193,59 @@ def test_orders_and_costs(odoo):
     code, out = run(odoo, ["costs", "--month", "2026-01"])
     assert code == EXIT_OK and "12.50" in out and "2026-01-31" in out
     assert run(odoo, ["costs", "--month", "January"])[0] == EXIT_USAGE
+
+
+def _status_row(serials, *rest):
+    return [
+        {
+            "serial": serials[0],
+            "found": True,
+            "product": "Espresso",
+            "customer": "Ann",
+            "warranty": "WAR/1",
+            "term": "24 months",
+            "state": "active",
+            "date_start": "2024-01-01",
+            "date_end": "2026-01-01",
+            "parts_coverage": 100.0,
+            "labor_coverage": 100.0,
+            "expense_coverage": 0.0,
+        }
+    ]
+
+
+def _settings(monkeypatch, tmp_path, url, secret):
+    monkeypatch.setenv("AFTER_SALES_CONFIG", str(tmp_path / "absent.ini"))
+    for key, value in (("URL", url), ("DB", "db"), ("LOGIN", "shop"), ("PASSWORD", secret)):
+        monkeypatch.setenv(f"AFTER_SALES_{key}", value)
+    monkeypatch.delenv("AFTER_SALES_API_KEY", raising=False)
+
+
+def test_transport_jsonrpc_goes_through_the_web_session(monkeypatch, tmp_path):
+    with FakeOdooJson() as server:
+        server.handlers[("after_sales.warranty", "get_warranty_status")] = _status_row
+        _settings(monkeypatch, tmp_path, server.url, "secret")
+        out = io.StringIO()
+        assert main(["--transport", "jsonrpc", "check", "SN-1"], out=out) == EXIT_OK
+        assert "active, until 2026-01-01" in out.getvalue()
+        paths = [path for path, _params, _session in server.calls]
+        assert paths == [
+            "/web/session/authenticate",
+            "/web/dataset/call_kw/after_sales.warranty/get_warranty_status",
+        ]
+
+
+def test_transport_xmlrpc_is_the_default(monkeypatch, tmp_path, odoo):
+    odoo.handlers[("after_sales.warranty", "get_warranty_status")] = _status_row
+    _settings(monkeypatch, tmp_path, odoo.url, "key")
+    for argv in (["check", "SN-1"], ["--transport", "xmlrpc", "check", "SN-1"]):
+        odoo.calls.clear()
+        assert main(argv, out=io.StringIO()) == EXIT_OK
+        assert ("after_sales.warranty", "get_warranty_status", [["SN-1"]], {}) in odoo.calls
+
+
+def test_transport_unknown_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--transport", "soap", "check", "SN-1"])
+    assert exit_info.value.code == EXIT_USAGE
+    assert "invalid choice: 'soap'" in capsys.readouterr().err

@@ -1,10 +1,9 @@
-from contextlib import contextmanager
-
 import psycopg2
 from psycopg2 import errorcodes
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
 
 from ..tools.api_input import check_date, check_id, check_quantity, check_text, is_id, is_text, shown
 
@@ -97,8 +96,7 @@ class AfterSalesWarranty(models.Model):
         A ref already registered is ``existing`` with the id of its
         registration, also when a concurrent call registered it while this
         one ran: the database refuses the second registration of a ref, and
-        Odoo's retry of the call (as for any serialization failure) then
-        finds it.
+        the call reads it back, committed, and creates the other rows.
 
         :returns: one dict per row, in order: ``ref`` (as sent, or False),
             ``status`` ('created', 'existing' or 'rejected'), ``id`` (False
@@ -354,35 +352,92 @@ class AfterSalesWarranty(models.Model):
         """Create the batch at once; if a check of the ORM refuses it, row by
         row, each in its savepoint, so that only the refused rows fail.
 
-        Only refusals (UserError, ValidationError) belong to a row. Any
-        database error goes up to Odoo, whose retry of the call handles
-        serialization failures; the one unique violation that a concurrent
-        call causes (see ``_retry_on_concurrent_ref``) is made one."""
+        Only refusals (UserError, ValidationError) belong to a row. A ref
+        that a concurrent call registered meanwhile is ``existing`` (see
+        ``_create_in_savepoint``); any other database error goes up to Odoo."""
         if not pending:
             return
         # In the order of the refs: two calls that register the same refs
         # wait for each other in the same order, never in a deadlock.
         pending = sorted(pending, key=lambda item: item[1]["ref"])
         try:
-            with self._retry_on_concurrent_ref(), self.env.cr.savepoint():
-                warranties = self._create_rows(pending, company)
+            created = self._create_in_savepoint(pending, results, company)
         except AccessError:
             raise
         except UserError:
-            warranties = None
-        if warranties is not None:
-            for (index, _vals, _serial), warranty in zip(pending, warranties, strict=True):
+            created = None
+        if created is not None:
+            for (index, _vals, _serial), warranty in zip(created[0], created[1], strict=True):
                 results[index] = {"status": "created", "id": warranty.id}
             return
-        for index, vals, serial in pending:
+        for item in pending:
+            if results[item[0]] is not None:
+                continue  # existing: registered meanwhile by a concurrent call
             try:
-                with self._retry_on_concurrent_ref(), self.env.cr.savepoint():
-                    warranty = self._create_rows([(index, vals, serial)], company)
-                results[index] = {"status": "created", "id": warranty.id}
+                rows, warranties = self._create_in_savepoint([item], results, company)
             except AccessError:
                 raise
             except UserError as error:
-                results[index] = self._rejected(error)
+                results[item[0]] = self._rejected(error)
+                continue
+            if warranties:
+                results[item[0]] = {"status": "created", "id": warranties.id}
+
+    def _create_in_savepoint(self, pending, results, company):
+        """Create ``pending`` in a savepoint: the rows created and their
+        registrations. The rows whose ref a concurrent call registered while
+        this one ran come back ``existing`` in ``results`` instead.
+
+        The refs of a batch are checked within the call's snapshot: a ref
+        that the unique index then refuses was registered by a transaction
+        that committed after this one began (the insert waits for it), and
+        is invisible to this one. Rather than failing the whole call for
+        Odoo to retry it (after a random pause of up to 2, 4, 8, 16 s, in a
+        worker; with several clients on the same refs, batches lost again
+        and again), this call reads the refs now registered on a cursor of
+        its own, on the primary, answers them ``existing``, and creates the
+        others again. Each round waits for at least one concurrent commit
+        and removes its refs, so it ends."""
+        while pending:
+            try:
+                with self.env.cr.savepoint():
+                    return pending, self._create_rows(pending, company)
+            except psycopg2.errors.UniqueViolation as error:
+                if error.diag.constraint_name != f"{self._table}_ref_company_unique":
+                    raise
+                registered = self._committed_refs([vals["ref"] for _index, vals, _serial in pending], company)
+                if not registered:
+                    raise self._concurrent_ref_failure() from error
+                for index, vals, _serial in pending:
+                    if vals["ref"] in registered:
+                        results[index] = {"status": "existing", "id": registered[vals["ref"]]}
+                pending = [item for item in pending if item[1]["ref"] not in registered]
+        return pending, self.browse()
+
+    def _committed_refs(self, refs, company):
+        """``{ref: id}`` of the registrations of ``refs`` committed in
+        ``company`` now, seen by a new transaction on the primary (those
+        committed after this call began are invisible to its own)."""
+        with self.env.registry.cursor() as cr:
+            cr.execute(
+                SQL(
+                    "SELECT ref, id FROM after_sales_warranty WHERE company_id = %s AND ref IN %s",
+                    company.id,
+                    tuple(refs),
+                )
+            )
+            return dict(cr.fetchall())
+
+    @api.model
+    def _concurrent_ref_failure(self):
+        """A serialization failure, which Odoo retries, for a ref the index
+        refused that no new transaction sees (its registration gone since)."""
+        failure = psycopg2.errors.SerializationFailure(
+            "a warranty registration ref was registered by a concurrent transaction"
+        )
+        # Odoo's retry logs the error by its code (as odoo.addons.test_http does).
+        failure.__setstate__({"pgcode": errorcodes.SERIALIZATION_FAILURE})
+        return failure
 
     def _create_rows(self, pending, company):
         """Create the registrations of ``pending`` and their new serials."""
@@ -415,26 +470,3 @@ class AfterSalesWarranty(models.Model):
                 for _index, vals, serial in pending
             ]
         )
-
-    @contextmanager
-    def _retry_on_concurrent_ref(self):
-        """Turn the database's refusal of a ref into a serialization failure.
-
-        The refs of a batch are checked before anything is created, within
-        the call's snapshot: a ref that the unique index then refuses was
-        registered by a concurrent transaction that committed after this
-        one began, and is invisible to it. Odoo retries a call on a
-        serialization failure, not on a unique violation (which it reports
-        as an error); retried, the call finds the ref and answers
-        ``existing``."""
-        try:
-            yield
-        except psycopg2.errors.UniqueViolation as error:
-            if error.diag.constraint_name != f"{self._table}_ref_company_unique":
-                raise
-            failure = psycopg2.errors.SerializationFailure(
-                "a warranty registration ref was registered by a concurrent transaction"
-            )
-            # Odoo's retry logs the error by its code (as odoo.addons.test_http does).
-            failure.__setstate__({"pgcode": errorcodes.SERIALIZATION_FAILURE})
-            raise failure from error

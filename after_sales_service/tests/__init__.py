@@ -6,6 +6,7 @@ from . import (
     test_claim,
     test_claim_expertise,
     test_client_integration,
+    test_concurrent_registration,
     test_date_utils,
     test_defect_record,
     test_demo_roles,

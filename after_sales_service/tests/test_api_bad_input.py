@@ -7,12 +7,10 @@ from datetime import date
 from unittest.mock import patch
 
 from freezegun import freeze_time
-from psycopg2 import errorcodes, errors
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
-from odoo.tools import mute_logger
 
 from .common import ServiceOrderCommon
 
@@ -263,23 +261,6 @@ class TestApiBadInput(ServiceOrderCommon):
         self.assertEqual([r["status"] for r in results], ["created", "rejected", "created"])
         self.assertRegex(results[1]["error"], r"external reference KNOWN-1 already exists in this company")
         self.assertEqual(self.Warranty.search_count([("ref", "=", "KNOWN-1")]), 1)
-
-    @mute_logger("odoo.sql_db")
-    def test_ref_taken_by_a_concurrent_call_is_retried(self):
-        """The unique index refuses a ref that this transaction could not see
-        (registered by a concurrent one): the call ends in a serialization
-        failure, which Odoo retries; it is never a rejected row."""
-        Model = self.registry["after_sales.warranty"]
-        before = self._state()
-        with (
-            patch.object(Model, "_registered_refs", lambda self, rows, company: {}),
-            patch.object(Model, "_check_refs_free", lambda self, vals_list, exclude_ids=(): None),
-            self.assertRaises(errors.SerializationFailure) as caught,
-        ):
-            self.Warranty.register_warranties([self._good_row("FRESH-1"), self._good_row("KNOWN-1")])
-        self.assertEqual(caught.exception.pgcode, errorcodes.SERIALIZATION_FAILURE)
-        self.assertIsInstance(caught.exception.__cause__, errors.UniqueViolation)
-        self.assertEqual(self._state(), before)
 
     def test_register_refuses_a_batch_that_is_not_a_list(self):
         for rows in ("WEB-1", {"ref": "WEB-1"}, None, 5):
