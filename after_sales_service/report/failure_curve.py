@@ -3,12 +3,17 @@ from odoo.tools import SQL, drop_view_if_exists
 
 from ..tools.failure_stats import create_covering_index, failure_sql
 
-# Complete months from a registration's start to today, as the orders count
-# their months in service (``complete_months``).
-AGE_TODAY = (
-    "(EXTRACT(YEAR FROM age(current_date, w.date_start)) * 12"
-    " + EXTRACT(MONTH FROM age(current_date, w.date_start)))::int"
+# The registrations are read by start month in the order of
+# after_sales_warranty_base_month_idx (failure_rate.py), grouped as they
+# come: a cohort's age today is computed once per cohort, and its units
+# whose day of the month is still to come this month are one month younger
+# (complete months, as ``complete_months`` and the orders count them).
+MONTH_START = "date_trunc('month', w.date_start::timestamp)"
+COHORT_AGE = (
+    f"((EXTRACT(YEAR FROM current_date) - EXTRACT(YEAR FROM {MONTH_START})) * 12"
+    f" + EXTRACT(MONTH FROM current_date) - EXTRACT(MONTH FROM {MONTH_START}))::int"
 )
+DAY_TO_COME = f"w.date_start - {MONTH_START}::date > current_date - date_trunc('month', current_date)::date"
 
 
 class AfterSalesFailureCurve(models.Model):
@@ -29,6 +34,9 @@ class AfterSalesFailureCurve(models.Model):
     _auto = False
     _order = "product_id, months_in_service"
     _weighted_rate = ("failure_rate", "failures", "units")
+    # Each cohort expands to its months: the planner's guess of 1,000 months
+    # per cohort would have JIT compile the query (report_groups.py).
+    _jit = False
     # Searches and groupings flush what the view reads.
     _depends = {
         "after_sales.warranty": [
@@ -84,35 +92,14 @@ class AfterSalesFailureCurve(models.Model):
             SQL("%s AND date_in_service IS NOT NULL", failure_sql()),
         )
         drop_view_if_exists(cr, self._table)
-        # The registrations side reads after_sales_warranty_base_month_idx
-        # (failure_rate.py) alone: its rows carry the start and the quantity.
+        # Each cohort (the registrations of a product started in a month)
+        # counts in every month of service up to its age today, its units
+        # whose day is still to come up to the month before. No CTE is read
+        # twice, so a filter on a product reaches the index scans.
         cr.execute(
             SQL(
                 """
                 CREATE VIEW %(view)s AS (
-                WITH age AS (
-                    SELECT w.company_id, w.product_id, %(age)s AS age, SUM(w.quantity) AS units
-                      FROM after_sales_warranty w
-                     WHERE w.registration_state = 'confirmed' AND w.parent_id IS NULL
-                       AND w.date_start <= current_date
-                     GROUP BY 1, 2, 3
-                ), exposed AS (
-                    SELECT month.company_id, month.product_id, month.n AS months_in_service,
-                           SUM(age.units) AS units
-                      FROM (SELECT company_id, product_id, generate_series(0, MAX(age)) AS n
-                              FROM age
-                             GROUP BY company_id, product_id) month
-                      JOIN age
-                        ON age.company_id = month.company_id
-                       AND age.product_id = month.product_id
-                       AND age.age >= month.n
-                     GROUP BY 1, 2, 3
-                ), failure AS (
-                    SELECT o.company_id, o.product_id, o.months_in_service, COUNT(*) AS failures
-                      FROM after_sales_service_order o
-                     WHERE %(failure)s AND o.date_in_service IS NOT NULL
-                     GROUP BY 1, 2, 3
-                )
                 SELECT (exposed.product_id::bigint * 100000 + exposed.company_id) * 10000
                            + exposed.months_in_service AS id,
                        exposed.company_id,
@@ -124,8 +111,33 @@ class AfterSalesFailureCurve(models.Model):
                        CASE WHEN exposed.units > 0
                             THEN COALESCE(failure.failures, 0) * 100.0 / exposed.units
                        END AS failure_rate
-                  FROM exposed
-                  LEFT JOIN failure
+                  FROM (
+                        SELECT cohort.company_id, cohort.product_id, month.n AS months_in_service,
+                               SUM(CASE WHEN month.n < cohort.age THEN cohort.units
+                                        ELSE cohort.units - cohort.units_to_come END) AS units
+                          FROM (
+                                SELECT w.company_id,
+                                       w.product_id,
+                                       %(age)s AS age,
+                                       SUM(w.quantity) AS units,
+                                       COALESCE(SUM(w.quantity) FILTER (WHERE %(to_come)s), 0)
+                                           AS units_to_come
+                                  FROM after_sales_warranty w
+                                 WHERE w.registration_state = 'confirmed' AND w.parent_id IS NULL
+                                   AND w.date_start <= current_date
+                                 GROUP BY w.company_id, w.product_id, %(month)s
+                               ) cohort
+                         CROSS JOIN LATERAL generate_series(0, cohort.age) AS month(n)
+                         GROUP BY 1, 2, 3
+                        HAVING SUM(CASE WHEN month.n < cohort.age THEN cohort.units
+                                        ELSE cohort.units - cohort.units_to_come END) > 0
+                       ) exposed
+                  LEFT JOIN (
+                        SELECT o.company_id, o.product_id, o.months_in_service, COUNT(*) AS failures
+                          FROM after_sales_service_order o
+                         WHERE %(failure)s AND o.date_in_service IS NOT NULL
+                         GROUP BY 1, 2, 3
+                       ) failure
                          ON failure.company_id = exposed.company_id
                         AND failure.product_id = exposed.product_id
                         AND failure.months_in_service = exposed.months_in_service
@@ -134,7 +146,9 @@ class AfterSalesFailureCurve(models.Model):
                 )
                 """,
                 view=SQL.identifier(self._table),
-                age=SQL(AGE_TODAY),
+                month=SQL(MONTH_START),
+                age=SQL(COHORT_AGE),
+                to_come=SQL(DAY_TO_COME),
                 failure=failure_sql("o"),
             )
         )

@@ -17,6 +17,12 @@ class AfterSalesReportGroups(models.AbstractModel):
     # per 100: (rate field, numerator field, denominator field). A group's
     # rate is its failures over its units, not the mean of its rows' rates.
     _weighted_rate = None
+    # False: PostgreSQL's JIT stays off for the view's groupings. A view whose
+    # row count the planner cannot estimate (a set-returning function per
+    # row) looks costly enough for JIT to compile it, which then takes longer
+    # than the query itself (measured: 330 to 540 ms of a 400 ms to 1 s
+    # grouping over 1,000,000 registrations).
+    _jit = True
 
     def _read_group_select(self, aggregate_spec, query):
         if self._weighted_rate and aggregate_spec == f"{self._weighted_rate[0]}:avg":
@@ -29,6 +35,18 @@ class AfterSalesReportGroups(models.AbstractModel):
         return super()._read_group_select(aggregate_spec, query)
 
     def _read_group(self, domain, groupby=(), aggregates=(), having=(), offset=0, limit=None, order=None):
+        if self._jit:
+            return self._read_group_sorted(domain, groupby, aggregates, having, offset, limit, order)
+        cr = self.env.cr
+        cr.execute(SQL("SELECT current_setting('jit'), set_config('jit', 'off', true)"))
+        jit = cr.fetchone()[0]
+        # Set back after the grouping; a failed one ends its transaction,
+        # and the setting (local to the transaction) with it.
+        rows = self._read_group_sorted(domain, groupby, aggregates, having, offset, limit, order)
+        cr.execute(SQL("SELECT set_config('jit', %s, true)", jit))
+        return rows
+
+    def _read_group_sorted(self, domain, groupby, aggregates, having, offset, limit, order):
         groupby = list(groupby)
         many2ones = [
             index

@@ -1,5 +1,7 @@
 from datetime import date, timedelta
 
+from dateutil.relativedelta import relativedelta
+
 from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
@@ -312,6 +314,29 @@ class TestFailureAnalysis(FailureBaseCommon):
             [*self.domain, ("months_in_service", "<", 12)], [], ["units:sum", "failures:sum"]
         )
         self.assertEqual((units, failures), (240, 3))
+
+    def test_months_in_service_count_to_the_day(self):
+        """A unit whose day of the month is still to come is a month younger."""
+        today = date.today()
+        product = self.env["product.product"].create(
+            {"name": "Curve Day", "is_storable": True, "tracking": "serial", "categ_id": self.category.id}
+        )
+        starts = [today - relativedelta(months=2), today - relativedelta(months=2) + timedelta(days=1)]
+        for lot, start in zip(self._create_lots(product, ["CURVE-D1", "CURVE-D2"]), starts, strict=True):
+            self.Warranty.create(
+                {
+                    "partner_id": self.customer.id,
+                    "product_id": product.id,
+                    "lot_id": lot.id,
+                    "date_start": start,
+                }
+            )
+        ages = [complete_months(start, today) for start in starts]
+        rows = self.Curve.search([("product_id", "=", product.id)], order="months_in_service")
+        self.assertEqual(
+            [(row.months_in_service, row.units) for row in rows],
+            [(month, sum(age >= month for age in ages)) for month in range(max(ages) + 1)],
+        )
 
     def test_void_and_draft_registrations_are_no_installed_base(self):
         lots = self._create_lots(self.machine, ["FA-VOID", "FA-DRAFT"])
