@@ -9,6 +9,8 @@
 #   1. Odoo with --db_replica_host/--db_replica_port (reads on the replica);
 #      during the run with the most clients, the month-end jobs run in a
 #      process of their own over XML-RPC (bench/month_end.py);
+#      then, for each client count, warranty status look-ups alone (what the
+#      machine serves when no batch holds a worker; STATUS_ONLY=0 skips);
 #   2. Odoo restarted without the replica options (everything on the primary);
 #   3. once over XML-RPC (which never uses the replica).
 # Prints per run calls/s and p50/p95/p99 per call type, registrations created
@@ -23,7 +25,8 @@
 #   SECONDS        of each run (default 20; or env SECONDS)
 # Environment: WORKERS (Odoo's HTTP workers, default 4), XMLRPC_CLIENTS
 # (clients of the XML-RPC run, default 4; 0 skips it), MONTH_END (0 skips
-# the month-end jobs). Quick: CLIENTS=1,4 bench/scale.sh 100000
+# the month-end jobs), STATUS_ONLY (0 skips the look-up-only runs).
+# Quick: CLIENTS=1,4 bench/scale.sh 100000
 set -euo pipefail
 # Bash counts SECONDS from the value it inherits: read it before it grows.
 env_seconds="$(printenv SECONDS || true)"
@@ -35,6 +38,7 @@ SECONDS_EACH="${3:-${env_seconds:-20}}"
 WORKERS="${WORKERS:-4}"
 XMLRPC_CLIENTS="${XMLRPC_CLIENTS:-4}"
 MONTH_END="${MONTH_END:-1}"
+STATUS_ONLY="${STATUS_ONLY:-1}"
 DB=bench_scale
 IFS=, read -r -a counts <<<"$CLIENT_COUNTS"
 most=0
@@ -143,14 +147,14 @@ xacts() { psql_on "$1" "SELECT xact_commit + xact_rollback FROM pg_stat_database
 retries() { grep -c 'tries left, try again' "$PG_DIR/odoo.log" || true; }
 status=0
 orders_from=1
-run_load() { # TAG TRANSPORT CLIENTS
+run_load() { # TAG TRANSPORT CLIENTS [scale_load.py options...]
   local tag="$1" transport="$2" clients="$3" primary_before replica_before retries_before
   retries_before="$(retries)"
   primary_before="$(xacts "$PG_PORT")"
   replica_before="$(xacts "$REPLICA_PORT")"
   AFTER_SALES_PASSWORD=admin python3 "$ROOT_DIR/bench/scale_load.py" "http://127.0.0.1:$port" "$DB" admin \
     --clients "$clients" --seconds "$SECONDS_EACH" --serials "$REGISTRATIONS" --transport "$transport" \
-    --tag "$tag" --orders-from "$orders_from" || status=1
+    --tag "$tag" --orders-from "$orders_from" "${@:4}" || status=1
   # Each client opens less than one order a second: serials of its own per run.
   orders_from=$((orders_from + clients * SECONDS_EACH * 5))
   [ "$orders_from" -lt "$REGISTRATIONS" ] || die "too few serials for the orders of the next runs"
@@ -177,6 +181,13 @@ for clients in "${counts[@]}"; do
     sed 's/^/  /' "$PG_DIR/month_end.out"
   fi
 done
+if [ "$STATUS_ONLY" != 0 ]; then
+  # The look-ups alone: what the machine serves when no batch holds a worker.
+  for clients in "${counts[@]}"; do
+    echo "== with the replica: JSON-RPC, $clients client(s), status look-ups only"
+    run_load "status-$clients" jsonrpc "$clients" --status-only
+  done
+fi
 echo "== statements the replica ran most (pg_stat_statements, the runs with the replica):"
 psql_on "$REPLICA_PORT" "SELECT calls || ' calls, ' || round(mean_exec_time::numeric, 3) || ' ms: ' || left(regexp_replace(query, '\s+', ' ', 'g'), 110) FROM pg_stat_statements WHERE query ~* 'after_sales_warranty|stock_lot' ORDER BY calls DESC LIMIT 3" | sed 's/^/  /'
 if [ "$XMLRPC_CLIENTS" != 0 ]; then

@@ -78,7 +78,10 @@ def _work(k, opts, barrier, product, partner):
         n += 1
         started = time.perf_counter()
         try:
-            if step == 0:
+            if opts.status_only:
+                kind = "status"
+                client.warranty_status(f"BENCH-{rng.randint(1, opts.serials):08d}")
+            elif step == 0:
                 kind = "register"
                 refs = round_refs(opts.tag, k, rounds)
                 rounds += 1
@@ -107,6 +110,23 @@ def _work(k, opts, barrier, product, partner):
     return latencies, out
 
 
+def _cpu_times():
+    """The machine's busy and total CPU time so far (/proc/stat), or None."""
+    try:
+        with open("/proc/stat", encoding="ascii") as stat:
+            fields = [int(value) for value in stat.readline().split()[1:]]
+    except OSError:
+        return None
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+    return sum(fields) - idle, sum(fields)
+
+
+def _cpu_busy(before, after):
+    if not (before and after) or after[1] == before[1]:
+        return float("nan")
+    return (after[0] - before[0]) * 100.0 / (after[1] - before[1])
+
+
 def _percentile(values, share):
     if len(values) < 2:
         return values[0] if values else 0.0
@@ -123,6 +143,7 @@ def main():
     parser.add_argument("--transport", choices=("jsonrpc", "xmlrpc"), default="jsonrpc")
     parser.add_argument("--tag", required=True, help="makes the refs of this run unique")
     parser.add_argument("--orders-from", type=int, required=True, help="first serial number of the orders")
+    parser.add_argument("--status-only", action="store_true", help="warranty status look-ups only")
     opts = parser.parse_args()
     setup = _client(opts.url, opts.db, opts.login, "xmlrpc")
     product = setup.execute("product.product", "search", [("name", "=", "Bench unit")], limit=1)[0]
@@ -132,12 +153,18 @@ def main():
     )
     barrier = multiprocessing.Manager().Barrier(opts.clients)
     args = [(k, opts, barrier, product, partner) for k in range(opts.clients)]
+    cpu_before = _cpu_times()
     with multiprocessing.Pool(opts.clients) as pool:
         results = pool.starmap(_work, args)
+    cpu_busy = _cpu_busy(cpu_before, _cpu_times())
     outs = [out for _latencies, out in results]
     errors = [error for out in outs for error in out["errors"]]
 
-    print(f"{opts.transport}, {opts.clients} client(s), {opts.seconds:g} s:")
+    mix = "status look-ups only" if opts.status_only else "mixed"
+    print(
+        f"{opts.transport}, {opts.clients} client(s), {opts.seconds:g} s, {mix}; "
+        f"the machine's {os.cpu_count()} cores {cpu_busy:.0f} % busy (clients, Odoo and PostgreSQL):"
+    )
     for kind in KINDS:
         values = [value * 1000 for latencies, _out in results for value in latencies[kind]]
         print(
