@@ -10,7 +10,9 @@
 #      during the run with the most clients, the month-end jobs run in a
 #      process of their own over XML-RPC (bench/month_end.py);
 #      then, for each client count, warranty status look-ups alone (what the
-#      machine serves when no batch holds a worker; STATUS_ONLY=0 skips);
+#      machine serves when no batch holds a worker; STATUS_ONLY=0 skips),
+#      and Odoo's cheapest read (res.partner search_count) by the most
+#      clients: what a call costs in Odoo before the addon's code runs;
 #   2. Odoo restarted without the replica options (everything on the primary);
 #   3. once over XML-RPC (which never uses the replica).
 # Prints per run calls/s and p50/p95/p99 per call type, registrations created
@@ -187,6 +189,9 @@ if [ "$STATUS_ONLY" != 0 ]; then
     echo "== with the replica: JSON-RPC, $clients client(s), status look-ups only"
     run_load "status-$clients" jsonrpc "$clients" --status-only
   done
+  # The same clients calling Odoo's cheapest read: Odoo's own cost of a call.
+  echo "== with the replica: JSON-RPC, $most client(s), Odoo's cheapest read only (no addon code)"
+  run_load "baseline-$most" jsonrpc "$most" --baseline
 fi
 echo "== statements the replica ran most (pg_stat_statements, the runs with the replica):"
 psql_on "$REPLICA_PORT" "SELECT calls || ' calls, ' || round(mean_exec_time::numeric, 3) || ' ms: ' || left(regexp_replace(query, '\s+', ' ', 'g'), 110) FROM pg_stat_statements WHERE query ~* 'after_sales_warranty|stock_lot' ORDER BY calls DESC LIMIT 3" | sed 's/^/  /'
