@@ -19,39 +19,32 @@ class AfterSalesRating(http.Controller):
 
     @http.route("/after_sales/rate/<string:token>/<int:score>", type="http", auth="public", website=True)
     def rate(self, token, score, **kw):
-        rating, order = self._rating_and_order(token)
-        if score not in SCORES:
-            raise werkzeug.exceptions.BadRequest()
-        refused = self._refuse_other_customer(rating, order)
-        if refused:
-            return refused
-        order.rating_apply(
-            score,
-            rating=rating,
-            feedback=request.env._("Customer rated %(score)s out of 5.", score=score),
-            subtype_xmlid=None,
-            notify_delay_send=True,
-        )
-        return self._render(rating, "after_sales_service.rating_page", {"score": score, "token": token})
+        feedback = request.env._("Customer rated %(score)s out of 5.", score=score)
+        page = "after_sales_service.rating_page"
+        return self._apply(token, score, feedback, page, {"token": token}, notify_delay_send=True)
 
     @http.route(
         "/after_sales/rate/<string:token>/submit", type="http", auth="public", website=True, methods=["POST"]
     )
     def submit(self, token, score=0, feedback=None, **kw):
-        rating, order = self._rating_and_order(token)
         try:
             score = int(score)
-        except ValueError:
+        except (TypeError, ValueError):
             score = 0
+        feedback = (feedback or "").strip()[:5000] or None
+        return self._apply(token, score, feedback, "after_sales_service.rating_thanks", {})
+
+    def _apply(self, token, score, feedback, template, values, **options):
+        """Record ``score`` (1 to 5) and ``feedback`` on the rating of
+        ``token`` and render ``template``; refused to another customer."""
+        rating, order = self._rating_and_order(token)
         if score not in SCORES:
             raise werkzeug.exceptions.BadRequest()
         refused = self._refuse_other_customer(rating, order)
         if refused:
             return refused
-        order.rating_apply(
-            score, rating=rating, feedback=(feedback or "").strip()[:5000] or None, subtype_xmlid=None
-        )
-        return self._render(rating, "after_sales_service.rating_thanks", {"score": score})
+        order.rating_apply(score, rating=rating, feedback=feedback, subtype_xmlid=None, **options)
+        return self._render(rating, template, {"score": score, **values})
 
     def _rating_and_order(self, token):
         # sudo: the token is the customer's key to their rating, as on Odoo's

@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare, html2plaintext
 
+from ..tools.mail_compose import composer_action
 from .expertise import VERDICTS
 from .service_order import OPEN_STATES as ORDER_OPEN_STATES
 from .state_guard import workflow
@@ -414,23 +415,12 @@ class AfterSalesClaim(models.Model):
             raise UserError(
                 self.env._("Answers by mail are switched off in the settings: print the letter and send it.")
             )
-        template = self.env.ref("after_sales_service.mail_template_claim_answered")
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "mail.compose.message",
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "new",
-            "context": {
-                "default_model": self._name,
-                "default_res_ids": self.ids,
-                "default_template_id": template.id,
-                "default_composition_mode": "comment",
-                "default_email_layout_xmlid": "mail.mail_notification_light",
-                "after_sales_claim_answer": True,
-                "force_email": True,
-            },
-        }
+        return composer_action(
+            self,
+            "after_sales_service.mail_template_claim_answered",
+            default_email_layout_xmlid="mail.mail_notification_light",
+            after_sales_claim_answer=True,
+        )
 
     @workflow
     def action_mark_answered(self):

@@ -22,10 +22,6 @@ class AfterSalesClaim(models.Model):
         for claim in self:
             claim.access_url = f"/my/claims/{claim.id}"
 
-    def _get_report_base_filename(self):
-        self.ensure_one()
-        return self.name
-
     def _portal_reports(self):
         """The documents of this claim the customer may download now:
         ``{key: report xmlid}``."""

@@ -1,6 +1,7 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..tools.mail_compose import composer_action
 from .account_move import BILL_TYPES
 from .defect import COMPANY_LIABLE_TYPES
 from .state_guard import workflow
@@ -585,21 +586,7 @@ class AfterSalesExpertise(models.Model):
         """Mail the letter (its PDF attached) to the customer."""
         self.ensure_one()
         self._check_letter()
-        template = self.env.ref("after_sales_service.mail_template_expertise_letter")
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "mail.compose.message",
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "new",
-            "context": {
-                "default_model": self._name,
-                "default_res_ids": self.ids,
-                "default_template_id": template.id,
-                "default_composition_mode": "comment",
-                "force_email": True,
-            },
-        }
+        return composer_action(self, "after_sales_service.mail_template_expertise_letter")
 
     # Business methods --------------------------------------------------------
 

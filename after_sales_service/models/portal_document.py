@@ -28,6 +28,12 @@ class AfterSalesPortalDocument(models.AbstractModel):
     _description = "After-Sales Portal Document"
     _inherit = ["portal.mixin"]
 
+    def _get_report_base_filename(self):
+        # The file name of the documents the portal downloads: the record's
+        # reference (a model may say more).
+        self.ensure_one()
+        return self.name
+
     @api.model
     def _portal_check_files(self, files, mimetypes, kinds):
         """The uploads ``files`` (``(name, content)``, empty ones left out)

@@ -27,10 +27,6 @@ class AfterSalesServiceOrder(models.Model):
         for order in self:
             order.access_url = f"/my/service/{order.id}"
 
-    def _get_report_base_filename(self):
-        self.ensure_one()
-        return self.name
-
     def _portal_reports(self):
         """The documents of this order the customer may download now:
         ``{key: report xmlid}``."""
