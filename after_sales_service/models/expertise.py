@@ -633,36 +633,18 @@ class AfterSalesExpertise(models.Model):
         """One transfer per expertise, of its warehouse's service operation
         type ``type_field``, to or from the laboratory; listed with the
         order's transfers. Validated at once unless ``validate`` is false."""
-        vals_list = []
-        for expertise in self:
-            order = expertise.order_id
-            picking_type = order.warehouse_id[type_field]
-            if not picking_type:
-                raise UserError(
-                    self.env._(
-                        "Warehouse %(warehouse)s has no after-sales operation types.",
-                        warehouse=order.warehouse_id.name,
-                    )
+        pickings = self.env["stock.picking"]._after_sales_create(
+            [
+                expertise.order_id._transfer_vals(
+                    type_field,
+                    {**move_vals_builder(expertise), "name": expertise.name},
+                    partner=expertise.expert_id,
+                    origin=f"{expertise.name} ({expertise.order_id.name})",
+                    company=expertise.company_id,
                 )
-            move_vals = move_vals_builder(expertise)
-            move_vals["name"] = expertise.name
-            vals_list.append(
-                {
-                    "picking_type_id": picking_type.id,
-                    "partner_id": expertise.expert_id.id,
-                    "location_id": move_vals["location_id"],
-                    "location_dest_id": move_vals["location_dest_id"],
-                    "origin": f"{expertise.name} ({order.name})",
-                    "service_order_id": order.id,
-                    "company_id": expertise.company_id.id,
-                    "move_ids": [Command.create(move_vals)],
-                }
-            )
-        pickings = self.env["stock.picking"].create(vals_list)
-        # Move lines created with their move join its transfer.
-        for picking in pickings:
-            picking.move_ids.move_line_ids.picking_id = picking
-        pickings.action_confirm()
+                for expertise in self
+            ]
+        )
         if validate:
             pickings._after_sales_validate()
         return pickings

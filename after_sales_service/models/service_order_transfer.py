@@ -58,40 +58,38 @@ class AfterSalesServiceOrder(models.Model):
         false (the receipt waits for the unit to arrive)."""
         if not self:
             return self.env["stock.picking"]
-        vals_list = []
-        for order in self:
-            picking_type = order.warehouse_id[type_field]
-            if not picking_type:
-                raise UserError(
-                    self.env._(
-                        "Warehouse %(warehouse)s has no after-sales operation types.",
-                        warehouse=order.warehouse_id.name,
-                    )
-                )
-            move_vals = move_vals_builder(order)
-            vals_list.append(
-                {
-                    "picking_type_id": picking_type.id,
-                    "partner_id": order.partner_id.id,
-                    "location_id": move_vals["location_id"],
-                    "location_dest_id": move_vals["location_dest_id"],
-                    "origin": order.name,
-                    "service_order_id": order.id,
-                    "company_id": order.company_id.id,
-                    "move_ids": [Command.create(move_vals)],
-                }
-            )
-        pickings = self.env["stock.picking"].create(vals_list)
-        # Move lines created with their move join its transfer, as Odoo's
-        # backorders do.
-        for picking in pickings:
-            picking.move_ids.move_line_ids.picking_id = picking
-        pickings.action_confirm()
+        pickings = self.env["stock.picking"]._after_sales_create(
+            [order._transfer_vals(type_field, move_vals_builder(order)) for order in self]
+        )
         for order, picking in zip(self, pickings, strict=True):
             order[link_field] = picking
         if validate:
             pickings._after_sales_validate()
         return pickings
+
+    def _transfer_vals(self, type_field, move_vals, partner=None, origin=None, company=None):
+        """The values of a transfer of this order's warehouse's service
+        operation type ``type_field`` holding the move ``move_vals``: with
+        the order's customer, reference and company unless given."""
+        self.ensure_one()
+        picking_type = self.warehouse_id[type_field]
+        if not picking_type:
+            raise UserError(
+                self.env._(
+                    "Warehouse %(warehouse)s has no after-sales operation types.",
+                    warehouse=self.warehouse_id.name,
+                )
+            )
+        return {
+            "picking_type_id": picking_type.id,
+            "partner_id": (partner or self.partner_id).id,
+            "location_id": move_vals["location_id"],
+            "location_dest_id": move_vals["location_dest_id"],
+            "origin": origin or self.name,
+            "service_order_id": self.id,
+            "company_id": (company or self.company_id).id,
+            "move_ids": [Command.create(move_vals)],
+        }
 
     def _create_return_transfers(self, own_unit=False):
         """Ship the unit, or its replacement, back to the customer (see

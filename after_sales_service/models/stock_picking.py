@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -23,6 +23,18 @@ class StockPicking(models.Model):
             receipts = set(self.ids)
             orders.filtered(lambda o: o.receipt_picking_id.id in receipts)._on_receipt_done()
         return res
+
+    @api.model
+    def _after_sales_create(self, vals_list):
+        """Create and confirm the service transfers of ``vals_list``, each
+        with the move (and its serial move lines) of its ``move_ids``."""
+        pickings = self.create(vals_list)
+        # Move lines created with their move join its transfer, as Odoo's
+        # backorders do.
+        for picking in pickings:
+            picking.move_ids.move_line_ids.picking_id = picking
+        pickings.action_confirm()
+        return pickings
 
     def _after_sales_validate(self):
         """Validate transfers whose serial move lines the service order set."""
