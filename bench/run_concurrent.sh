@@ -16,9 +16,11 @@ addons="$(odoo_addons_path)"
 mapfile -t db_args < <(odoo_db_args)
 install_db bench_concurrent after_sales_service
 port="$(free_port)"
+gevent_port="$(free_port)"
+while [ "$gevent_port" = "$port" ]; do gevent_port="$(free_port)"; done
 # Odoo's retries of serialization failures are logged at INFO by odoo.service.model.
 run_odoo --addons-path="$addons" "${db_args[@]}" -d bench_concurrent --db-filter='^bench_concurrent$' \
-  --http-interface=127.0.0.1 --http-port="$port" --workers="${WORKERS:-2}" --max-cron-threads=0 \
+  --http-interface=127.0.0.1 --http-port="$port" --gevent-port="$gevent_port" --workers="${WORKERS:-2}" --max-cron-threads=0 \
   --log-level=warn --log-handler=odoo.service.model:INFO \
   >"$PG_DIR/server.log" 2>&1 &
 server=$!
@@ -28,6 +30,7 @@ for _ in $(seq 1 60); do
   curl -sf "http://127.0.0.1:$port/web/login" >/dev/null && break
   sleep 1
 done
+check_longpolling "$PG_DIR/server.log" "$gevent_port"
 status=0
 AFTER_SALES_API_KEY=admin python3 "$ROOT_DIR/bench/concurrent_registrations.py" \
   "http://127.0.0.1:$port" bench_concurrent admin "$ROWS" "$CLIENTS" "$BATCH" || status=$?

@@ -108,9 +108,15 @@ echo "replica in recovery: $(psql_on "$REPLICA_PORT" 'SELECT pg_is_in_recovery()
   "primary streams to: $(psql_on "$PG_PORT" "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'") standby"
 
 port="$(free_port)"
+gevent_port="$(free_port)"
+while [ "$gevent_port" = "$port" ]; do gevent_port="$(free_port)"; done
+# -d without --db-filter: Odoo then serves that database without listing the
+# server's databases on every request that has no session (XML-RPC calls),
+# each time on a new connection to the `postgres` database (Odoo keeps no
+# connection to it in its pool).
 start_odoo() { # [REPLICA OPTIONS...]
-  run_odoo --addons-path="$addons" "${db_args[@]}" -d "$DB" --db-filter="^$DB\$" "$@" \
-    --http-interface=127.0.0.1 --http-port="$port" --workers="$WORKERS" --max-cron-threads=0 \
+  run_odoo --addons-path="$addons" "${db_args[@]}" -d "$DB" "$@" \
+    --http-interface=127.0.0.1 --http-port="$port" --gevent-port="$gevent_port" --workers="$WORKERS" --max-cron-threads=0 \
     --log-level=warn --log-handler=odoo.service.model:INFO >>"$PG_DIR/odoo.log" 2>&1 &
   server=$!
   local up=""
@@ -119,6 +125,7 @@ start_odoo() { # [REPLICA OPTIONS...]
     sleep 1
   done
   [ -n "$up" ] || { tail -n 20 "$PG_DIR/odoo.log"; die "Odoo did not answer on port $port"; }
+  check_longpolling "$PG_DIR/odoo.log" "$gevent_port"
   # Each prefork worker loads the registry on its first request (seconds of
   # CPU each): load them all before the clock starts, with concurrent
   # requests until a round of them answers quickly.

@@ -81,9 +81,25 @@ print(",".join(paths))
 PY
 }
 
-# run_odoo ARGS...: the installed Odoo's command line.
+# run_odoo ARGS...: the installed Odoo's command line (see scripts/odoo_cli.py).
 run_odoo() {
-  "$ODOO_PYTHON" -c 'import sys, odoo.cli; sys.argv[0] = "odoo"; odoo.cli.main()' "$@"
+  "$ODOO_PYTHON" "$ROOT_DIR/scripts/odoo_cli.py" "$@"
+}
+
+# check_longpolling LOG GEVENT_PORT: with --workers, Odoo runs its long-polling process
+# (`odoo gevent`) beside the HTTP workers and starts it again as soon as it
+# dies: one that cannot start (its port taken, a package missing) is started
+# again and again, dozens of Python starts a second, and takes the CPU a
+# bench measures. Fails when no such process stays up for two seconds.
+check_longpolling() {
+  local first second pattern="odoo_cli.py gevent .*--gevent-port=$2( |\$)"
+  first="$(pgrep -f -- "$pattern" | sort | head -n 1 || true)"
+  sleep 2
+  second="$(pgrep -f -- "$pattern" | sort | head -n 1 || true)"
+  if [ -z "$first" ] || [ "$first" != "$second" ]; then
+    grep -B2 -A12 'Traceback' "$1" | tail -n 15 >&2 || true
+    die "Odoo's long-polling process (odoo gevent) does not stay up: Odoo restarts it in a loop (see $1)"
+  fi
 }
 
 # --- throwaway PostgreSQL cluster -------------------------------------------
