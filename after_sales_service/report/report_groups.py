@@ -1,6 +1,8 @@
 from odoo import models
 from odoo.tools import SQL
 
+from ..tools.planner import planner_setting
+
 
 class AfterSalesReportGroups(models.AbstractModel):
     """Groupings of the large report views, in the order Odoo shows groups.
@@ -37,14 +39,8 @@ class AfterSalesReportGroups(models.AbstractModel):
     def _read_group(self, domain, groupby=(), aggregates=(), having=(), offset=0, limit=None, order=None):
         if self._jit:
             return self._read_group_sorted(domain, groupby, aggregates, having, offset, limit, order)
-        cr = self.env.cr
-        cr.execute(SQL("SELECT current_setting('jit'), set_config('jit', 'off', true)"))
-        jit = cr.fetchone()[0]
-        # Set back after the grouping; a failed one ends its transaction,
-        # and the setting (local to the transaction) with it.
-        rows = self._read_group_sorted(domain, groupby, aggregates, having, offset, limit, order)
-        cr.execute(SQL("SELECT set_config('jit', %s, true)", jit))
-        return rows
+        with planner_setting(self.env.cr, "jit", "off"):
+            return self._read_group_sorted(domain, groupby, aggregates, having, offset, limit, order)
 
     def _read_group_sorted(self, domain, groupby, aggregates, having, offset, limit, order):
         groupby = list(groupby)

@@ -1,0 +1,38 @@
+"""PostgreSQL planner settings for one block of queries, where the planner's
+estimate is known to mislead it."""
+
+import contextlib
+
+from odoo.tools import SQL
+
+
+@contextlib.contextmanager
+def planner_setting(cr, name, value):
+    """Run the block with the planner setting ``name`` at ``value``, then set
+    it back. The setting is local to the transaction (``set_config``): a
+    block that fails ends its transaction, and the setting with it."""
+    cr.execute(SQL("SELECT current_setting(%s), set_config(%s, %s, true)", name, name, value))
+    previous = cr.fetchone()[0]
+    yield
+    cr.execute(SQL("SELECT set_config(%s, %s, true)", name, previous))
+
+
+def lot_names_lookup(env):
+    """The block looks serial numbers up by many names (``name IN (...)``),
+    Odoo's uniqueness check of new serials among them, without bitmap scans.
+
+    Odoo indexes ``stock_lot.name`` with trigrams (GIN) for its searches by
+    part of a name. PostgreSQL also serves ``name IN (...)`` from that index,
+    and believes it cheap, while every name of the list then reads the rows
+    of each of its trigrams: serial numbers share most of theirs (same
+    prefix, digits), and the index's pending list, which fills as serials are
+    created, is read again for each name. Measured on a table of 23,000
+    serials: 500 names in 650 to 950 ms from the trigram index, 3 ms from a
+    scan of the table, and 7 s per batch of 500 with four batches at once.
+    A GIN index is read only through bitmap scans: without them, the
+    planner takes the addon's b-tree index on (name, product) or a scan of
+    the table.
+
+    In a savepoint when the block may fail and the transaction go on: the
+    savepoint's rollback sets the setting back."""
+    return planner_setting(env.cr, "enable_bitmapscan", "off")
