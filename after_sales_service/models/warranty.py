@@ -467,7 +467,11 @@ class AfterSalesWarranty(models.Model):
         """For each lot id, in one query: the registration covering it on
         ``date`` (or an empty recordset) and its latest registration."""
         found = {}
-        registrations = self.search([("lot_id", "in", lots.ids)], order="date_end desc, id desc")
+        registrations = self.search_fetch(
+            [("lot_id", "in", lots.ids)],
+            ["lot_id", "name", "partner_id", "term_id", "registration_state", "date_start", "date_end"],
+            order="date_end desc, id desc",
+        )
         covering_ids = set(registrations.filtered_domain(self._covering_domain(date))._ids)
         for warranty in registrations:
             covering, latest = found.get(warranty.lot_id.id, (self.browse(), warranty))

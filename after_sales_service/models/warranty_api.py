@@ -5,7 +5,17 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
-from ..tools.api_input import check_date, check_id, check_quantity, check_text, is_id, is_text, shown
+from ..tools.api_input import (
+    check_date,
+    check_id,
+    check_quantity,
+    check_text,
+    is_id,
+    is_text,
+    shown,
+    user_today,
+)
+from ..tools.planner import lot_names_lookup
 
 
 class AfterSalesWarranty(models.Model):
@@ -45,19 +55,23 @@ class AfterSalesWarranty(models.Model):
         if not isinstance(serials, (list, tuple)):
             raise UserError(self.env._("Give the serial numbers as a list of strings."))
         serials = [check_text(self.env, serial, self.env._("Each serial number")) for serial in serials]
-        day = check_date(self.env, date, "date") or fields.Date.context_today(self)
+        day = check_date(self.env, date, "date") or user_today(self.env)
         # sudo: whoever reads registrations (accountants among them) asks by
         # serial; the serials searched are those of the caller's companies,
         # and the registrations below are read with the caller's rights.
         lots = (
             self.env["stock.lot"]
             .sudo()
-            .search([("name", "in", serials), ("company_id", "in", [*self.env.companies.ids, False])])
+            .search_fetch(
+                [("name", "in", serials), ("company_id", "in", [*self.env.companies.ids, False])],
+                ["name", "product_id"],
+            )
         )
+        registrations = self._registrations_by_lot(lots, day)
+        self._prefetch_status_names(lots, registrations)
         lots_by_name = {}
         for lot in lots.sorted(lambda lot: (lot.product_id.display_name or "", lot.id)):
             lots_by_name.setdefault(lot.name, []).append(lot)
-        registrations = self._registrations_by_lot(lots, day)
         result = []
         for serial in serials:
             units = [
@@ -150,6 +164,23 @@ class AfterSalesWarranty(models.Model):
 
     # Business methods --------------------------------------------------------
 
+    def _prefetch_status_names(self, lots, registrations):
+        """Read, in a few narrow queries, the columns the status shows of
+        the serials' products, the customers and the terms. Reading one
+        field of a record reads all its columns (and applies the record
+        rules of its model), most of a look-up's time otherwise. The names
+        are read as superuser, as Odoo reads the name of a many2one."""
+        products = lots.product_id.sudo()
+        products.product_tmpl_id.fetch(["name"])
+        products.fetch(["default_code", "product_tmpl_id", "product_template_attribute_value_ids"])
+        warranties = self.browse(
+            {warranty.id for pair in registrations.values() for warranty in pair if warranty}
+        ).sudo()
+        warranties.term_id.fetch(["name", "parts_coverage", "labor_coverage", "expense_coverage"])
+        partners = warranties.partner_id
+        partners.fetch(["name", "type", "is_company", "company_name", "commercial_company_name", "parent_id"])
+        partners.parent_id.fetch(["name"])
+
     def _unit_status(self, serial, lot, registrations, day):
         """The status dict of one unit (see ``get_warranty_status``)."""
         none = (self.browse(), self.browse())
@@ -207,13 +238,10 @@ class AfterSalesWarranty(models.Model):
             return {record.id: record for record in found}
 
         serials = {row["serial"].strip() for row in rows if is_text(row.get("serial"))}
-        lots = (
-            self.env["stock.lot"].search(
-                [("name", "in", list(serials)), ("company_id", "in", [company.id, False])]
-            )
-            if serials
-            else self.env["stock.lot"]
-        )
+        lots = self.env["stock.lot"]
+        if serials:
+            with lot_names_lookup(self.env):
+                lots = lots.search([("name", "in", list(serials)), ("company_id", "in", [company.id, False])])
         lots_by_name = {}
         for lot in lots:
             lots_by_name.setdefault(lot.name, self.env["stock.lot"])
@@ -445,29 +473,33 @@ class AfterSalesWarranty(models.Model):
         lot_ids = {}
         serials = sorted({(serial, vals["product_id"]) for _index, vals, serial in pending if serial})
         if serials:
-            # A serial of two rows, or one created by a row before.
-            found = Lot.search(
-                [
-                    ("name", "in", [name for name, _product in serials]),
-                    ("product_id", "in", [product for _name, product in serials]),
-                    ("company_id", "in", [company.id, False]),
-                ]
-            )
-            lot_ids = {(lot.name, lot.product_id.id): lot.id for lot in found}
-            missing = [key for key in serials if key not in lot_ids]
-            if missing:
-                # Quiet: a serial registered in bulk gets no "created" note
-                # and no follower (a third of a batch's time otherwise).
-                quiet_lots = Lot.with_context(
-                    mail_create_nolog=True, mail_create_nosubscribe=True, tracking_disable=True
-                )
-                lots = quiet_lots.create(
+            # Called in a savepoint (_create_in_savepoint).
+            with lot_names_lookup(self.env):
+                # A serial of two rows, or one created by a row before.
+                found = Lot.search_fetch(
                     [
-                        {"name": name, "product_id": product, "company_id": company.id}
-                        for name, product in missing
-                    ]
+                        ("name", "in", [name for name, _product in serials]),
+                        ("product_id", "in", [product for _name, product in serials]),
+                        ("company_id", "in", [company.id, False]),
+                    ],
+                    ["name", "product_id"],
                 )
-                lot_ids.update(zip(missing, lots.ids, strict=True))
+                lot_ids = {(lot.name, lot.product_id.id): lot.id for lot in found}
+                missing = [key for key in serials if key not in lot_ids]
+                if missing:
+                    # Quiet: a serial registered in bulk gets no "created" note
+                    # and no follower (a third of a batch's time otherwise).
+                    quiet_lots = Lot.with_context(
+                        mail_create_nolog=True, mail_create_nosubscribe=True, tracking_disable=True
+                    )
+                    # Odoo checks the new serials' uniqueness by their names.
+                    lots = quiet_lots.create(
+                        [
+                            {"name": name, "product_id": product, "company_id": company.id}
+                            for name, product in missing
+                        ]
+                    )
+                    lot_ids.update(zip(missing, lots.ids, strict=True))
         quiet = self.with_context(mail_create_nolog=True, mail_create_nosubscribe=True, tracking_disable=True)
         return quiet.create(
             [

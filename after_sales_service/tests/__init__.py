@@ -40,6 +40,7 @@ from . import (
     test_warranty_provision,
     test_warranty_registration,
     test_warranty_report,
+    test_warranty_status_reads,
     test_warranty_term,
     test_warranty_upcoming,
     test_warranty_xmlrpc,

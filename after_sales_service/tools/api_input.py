@@ -91,3 +91,17 @@ def check_quantity(env, value, label):
             )
         )
     return float(value)
+
+
+def user_today(env):
+    """Today in the caller's time zone, as ``fields.Date.context_today``
+    has it, without its cost on the API's read paths: outside systems send
+    no ``tz`` in the context, and reading ``env.user.tz`` reads every column
+    of the user and of its partner (a fifth of a warranty look-up's time).
+    Here: the partner's ``tz`` alone."""
+    if env.context.get("tz"):
+        return fields.Date.context_today(env.user)
+    user = env.user.sudo()
+    user.fetch(["partner_id"])
+    user.partner_id.fetch(["tz"])
+    return fields.Date.context_today(user)
