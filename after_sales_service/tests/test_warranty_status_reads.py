@@ -84,14 +84,14 @@ class TestWarrantyStatusReads(AfterSalesCommon):
     def test_queries_do_not_grow_with_the_serials(self):
         # The serials, their registrations, the product's template, product
         # and variant values (3 more for the values' names), the terms, the
-        # customers and their companies, the caller's time zone (2).
+        # customers and their companies, the caller's time zone.
         status = self.Warranty.with_user(self.user)
         status.get_warranty_status(["KT-1"])  # Odoo's caches of rules and access rights
         self.env.invalidate_all()
-        with self.assertQueryCount(__system__=15):
+        with self.assertQueryCount(__system__=14):
             status.get_warranty_status(["KT-1"])
         self.env.invalidate_all()
-        with self.assertQueryCount(__system__=15):
+        with self.assertQueryCount(__system__=14):
             answers = status.get_warranty_status([f"KT-{n}" for n in range(1, 10)])
         self.assertEqual(len({answer["customer"] for answer in answers}), 2)
 
