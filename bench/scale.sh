@@ -13,13 +13,16 @@
 #      machine serves when no batch holds a worker; STATUS_ONLY=0 skips),
 #      and Odoo's cheapest read (res.partner search_count) by the most
 #      clients: what a call costs in Odoo before the addon's code runs;
-#   2. Odoo restarted without the replica options (everything on the primary);
-#   3. once over XML-RPC (which never uses the replica).
+#      and once over XML-RPC (which never uses the replica);
+#   2. Odoo restarted without the replica options (everything on the primary):
+#      the mixed load, the look-ups alone by the most clients, and XML-RPC
+#      (mixed, and look-ups alone by the most clients).
 # Prints per run calls/s and p50/p95/p99 per call type, registrations created
-# vs distinct refs sent, orders opened vs requested, errors, and the
-# transactions each cluster ran (pg_stat_database); after the replica runs,
-# the statements the replica ran most (pg_stat_statements). Exits 1 when a
-# run had an error or a mismatch.
+# vs distinct refs sent, orders opened vs requested, errors, the
+# transactions each cluster ran (pg_stat_database), the calls Odoo retried
+# and how often a worker dropped its caches on Odoo's signaling; after the
+# replica runs, the statements the replica ran most (pg_stat_statements).
+# Exits 1 when a run had an error or a mismatch.
 #
 # Usage: bench/scale.sh [REGISTRATIONS] [CLIENTS] [SECONDS]
 #   REGISTRATIONS  bulk-loaded registrations (default 1000000)
@@ -117,7 +120,8 @@ while [ "$gevent_port" = "$port" ]; do gevent_port="$(free_port)"; done
 start_odoo() { # [REPLICA OPTIONS...]
   run_odoo --addons-path="$addons" "${db_args[@]}" -d "$DB" "$@" \
     --http-interface=127.0.0.1 --http-port="$port" --gevent-port="$gevent_port" --workers="$WORKERS" --max-cron-threads=0 \
-    --log-level=warn --log-handler=odoo.service.model:INFO >>"$PG_DIR/odoo.log" 2>&1 &
+    --log-level=warn --log-handler=odoo.service.model:INFO --log-handler=odoo.modules.registry:INFO \
+    >>"$PG_DIR/odoo.log" 2>&1 &
   server=$!
   local up=""
   for _ in $(seq 1 60); do
@@ -154,11 +158,15 @@ wait_children() {
 xacts() { psql_on "$1" "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = '$DB'"; }
 # Odoo logs each retry of a call at INFO (odoo.service.model).
 retries() { grep -c 'tries left, try again' "$PG_DIR/odoo.log" || true; }
+# A worker drops its caches (or reloads the registry) when the signaling
+# sequences it reads moved; logged at INFO by odoo.modules.registry.
+drops() { grep -cE 'Invalidating caches after database signaling|Reloading the model registry after database signaling' "$PG_DIR/odoo.log" || true; }
 status=0
 orders_from=1
 run_load() { # TAG TRANSPORT CLIENTS [scale_load.py options...]
-  local tag="$1" transport="$2" clients="$3" primary_before replica_before retries_before
+  local tag="$1" transport="$2" clients="$3" primary_before replica_before retries_before drops_before
   retries_before="$(retries)"
+  drops_before="$(drops)"
   primary_before="$(xacts "$PG_PORT")"
   replica_before="$(xacts "$REPLICA_PORT")"
   AFTER_SALES_PASSWORD=admin python3 "$ROOT_DIR/bench/scale_load.py" "http://127.0.0.1:$port" "$DB" admin \
@@ -169,7 +177,8 @@ run_load() { # TAG TRANSPORT CLIENTS [scale_load.py options...]
   [ "$orders_from" -lt "$REGISTRATIONS" ] || die "too few serials for the orders of the next runs"
   sleep 1 # the statistics are flushed about once a second
   echo "  transactions: primary $(($(xacts "$PG_PORT") - primary_before)), replica $(($(xacts "$REPLICA_PORT") - replica_before));" \
-    "calls Odoo retried (serialization failures): $(($(retries) - retries_before))"
+    "calls Odoo retried (serialization failures): $(($(retries) - retries_before));" \
+    "caches a worker dropped on signaling: $(($(drops) - drops_before))"
 }
 
 log "Odoo --workers=$WORKERS with the read replica"
@@ -203,6 +212,8 @@ fi
 echo "== statements the replica ran most (pg_stat_statements, the runs with the replica):"
 psql_on "$REPLICA_PORT" "SELECT calls || ' calls, ' || round(mean_exec_time::numeric, 3) || ' ms: ' || left(regexp_replace(query, '\s+', ' ', 'g'), 110) FROM pg_stat_statements WHERE query ~* 'after_sales_warranty|stock_lot' ORDER BY calls DESC LIMIT 3" | sed 's/^/  /'
 if [ "$XMLRPC_CLIENTS" != 0 ]; then
+  # Odoo reads its cache signals on the replica for the route's match and on
+  # the primary for the XML-RPC call: see "caches a worker dropped".
   echo "== with the replica: XML-RPC (always on the primary), $XMLRPC_CLIENTS client(s)"
   run_load "xmlrpc-$XMLRPC_CLIENTS" xmlrpc "$XMLRPC_CLIENTS"
 fi
@@ -214,6 +225,18 @@ for clients in "${counts[@]}"; do
   echo "== without the replica: JSON-RPC, $clients client(s)"
   run_load "primary-$clients" jsonrpc "$clients"
 done
+if [ "$STATUS_ONLY" != 0 ]; then
+  echo "== without the replica: JSON-RPC, $most client(s), status look-ups only"
+  run_load "primary-status-$most" jsonrpc "$most" --status-only
+fi
+if [ "$XMLRPC_CLIENTS" != 0 ]; then
+  echo "== without the replica: XML-RPC, $XMLRPC_CLIENTS client(s)"
+  run_load "primary-xmlrpc-$XMLRPC_CLIENTS" xmlrpc "$XMLRPC_CLIENTS"
+  if [ "$STATUS_ONLY" != 0 ]; then
+    echo "== without the replica: XML-RPC, $most client(s), status look-ups only"
+    run_load "primary-xmlrpc-status-$most" xmlrpc "$most" --status-only
+  fi
+fi
 stop_odoo
 
 echo "registrations made by the load: $(psql_on "$PG_PORT" "SELECT count(*) FROM after_sales_warranty WHERE ref LIKE 'SCALE-%'")," \
