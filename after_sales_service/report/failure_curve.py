@@ -30,39 +30,15 @@ class AfterSalesFailureCurve(models.Model):
 
     _name = "after_sales.failure.curve"
     _description = "Failure Rate by Months in Service"
-    _inherit = ["after_sales.report.groups"]
+    _inherit = ["after_sales.failure.report"]
     _auto = False
     _order = "product_id, months_in_service"
     _weighted_rate = ("failure_rate", "failures", "units")
     # Each cohort expands to its months: the planner's guess of 1,000 months
     # per cohort would have JIT compile the query (report_groups.py).
     _jit = False
-    # Searches and groupings flush what the view reads.
-    _depends = {
-        "after_sales.warranty": [
-            "company_id",
-            "product_id",
-            "date_start",
-            "quantity",
-            "registration_state",
-            "parent_id",
-        ],
-        "after_sales.service.order": [
-            "company_id",
-            "product_id",
-            "date_in_service",
-            "months_in_service",
-            "defect_code_id",
-            "state",
-            "no_fault_found",
-        ],
-        "product.product": ["product_tmpl_id"],
-        "product.template": ["categ_id"],
-    }
+    _depends = {"after_sales.service.order": ["months_in_service"]}
 
-    company_id = fields.Many2one("res.company", readonly=True)
-    product_id = fields.Many2one("product.product", readonly=True)
-    product_categ_id = fields.Many2one("product.category", string="Product Category", readonly=True)
     months_in_service = fields.Integer(
         readonly=True, aggregator=None, help="Complete months from the start of the registration."
     )
@@ -71,14 +47,8 @@ class AfterSalesFailureCurve(models.Model):
         readonly=True,
         help="Units registered at least that many complete months ago (summed over months: unit-months).",
     )
-    failures = fields.Integer(readonly=True, help="Failures of these units in that month of their service.")
-    failure_rate = fields.Float(
-        string="Failure Rate (%)",
-        readonly=True,
-        digits=(16, 2),
-        aggregator="avg",
-        help="Failures per 100 units in that month of their service.",
-    )
+    failures = fields.Integer(help="Failures of these units in that month of their service.")
+    failure_rate = fields.Float(help="Failures per 100 units in that month of their service.")
 
     def init(self):
         cr = self.env.cr

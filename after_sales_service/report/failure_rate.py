@@ -25,35 +25,11 @@ class AfterSalesFailureRate(models.Model):
 
     _name = "after_sales.failure.rate"
     _description = "Failure Rate"
-    _inherit = ["after_sales.report.groups"]
+    _inherit = ["after_sales.failure.report"]
     _auto = False
     _order = "period desc, product_id"
     _weighted_rate = ("failure_rate", "failures", "installed_base")
-    # Searches and groupings flush what the view reads.
-    _depends = {
-        "after_sales.warranty": [
-            "company_id",
-            "product_id",
-            "date_start",
-            "quantity",
-            "registration_state",
-            "parent_id",
-        ],
-        "after_sales.service.order": [
-            "company_id",
-            "product_id",
-            "date_in_service",
-            "defect_code_id",
-            "state",
-            "no_fault_found",
-        ],
-        "product.product": ["product_tmpl_id"],
-        "product.template": ["categ_id"],
-    }
 
-    company_id = fields.Many2one("res.company", readonly=True)
-    product_id = fields.Many2one("product.product", readonly=True)
-    product_categ_id = fields.Many2one("product.category", string="Product Category", readonly=True)
     period = fields.Date(
         string="Sale Month",
         readonly=True,
@@ -63,14 +39,8 @@ class AfterSalesFailureRate(models.Model):
     installed_base = fields.Integer(
         readonly=True, help="Units registered that month: delivered and in service."
     )
-    failures = fields.Integer(readonly=True, help="Failures of these units so far.")
-    failure_rate = fields.Float(
-        string="Failure Rate (%)",
-        readonly=True,
-        digits=(16, 2),
-        aggregator="avg",
-        help="Failures per 100 units of the installed base.",
-    )
+    failures = fields.Integer(help="Failures of these units so far.")
+    failure_rate = fields.Float(help="Failures per 100 units of the installed base.")
 
     def init(self):
         cr = self.env.cr
