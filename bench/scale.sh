@@ -16,7 +16,12 @@
 #      and once over XML-RPC (which never uses the replica);
 #   2. Odoo restarted without the replica options (everything on the primary):
 #      the mixed load, the look-ups alone by the most clients, and XML-RPC
-#      (mixed, and look-ups alone by the most clients).
+#      (mixed, and look-ups alone by the most clients);
+#   3. two Odoo servers on the primary and the replica, the look-ups sent to
+#      one and the batches and orders to the other (what a load balancer
+#      routing by URL does), by the most clients (SPLIT_WORKERS, the
+#      servers' workers, default 2,2; 0 skips), once per CPU priority of
+#      the second server (SPLIT_NICE, nice levels, default 0,10).
 # Prints per run calls/s and p50/p95/p99 per call type, registrations created
 # vs distinct refs sent, orders opened vs requested, errors, the
 # transactions each cluster ran (pg_stat_database), the calls Odoo retried
@@ -30,7 +35,8 @@
 #   SECONDS        of each run (default 20; or env SECONDS)
 # Environment: WORKERS (Odoo's HTTP workers, default 4), XMLRPC_CLIENTS
 # (clients of the XML-RPC run, default 4; 0 skips it), MONTH_END (0 skips
-# the month-end jobs), STATUS_ONLY (0 skips the look-up-only runs).
+# the month-end jobs), STATUS_ONLY (0 skips the look-up-only runs),
+# SPLIT_WORKERS and SPLIT_NICE (see 3.).
 # Quick: CLIENTS=1,4 bench/scale.sh 100000
 set -euo pipefail
 # Bash counts SECONDS from the value it inherits: read it before it grows.
@@ -44,6 +50,8 @@ WORKERS="${WORKERS:-4}"
 XMLRPC_CLIENTS="${XMLRPC_CLIENTS:-4}"
 MONTH_END="${MONTH_END:-1}"
 STATUS_ONLY="${STATUS_ONLY:-1}"
+SPLIT_WORKERS="${SPLIT_WORKERS:-2,2}"
+SPLIT_NICE="${SPLIT_NICE:-0,10}"
 DB=bench_scale
 IFS=, read -r -a counts <<<"$CLIENT_COUNTS"
 most=0
@@ -52,6 +60,8 @@ for count in "${counts[@]}"; do
   if [ "$count" -gt "$most" ]; then most="$count"; fi
 done
 [[ "$SECONDS_EACH" =~ ^[1-9][0-9]*$ ]] || die "SECONDS is a whole number of seconds, not '$SECONDS_EACH'"
+[[ "$SPLIT_WORKERS" =~ ^(0|[1-9][0-9]*,[1-9][0-9]*)$ ]] || die "SPLIT_WORKERS is two worker counts (look-ups,writes) or 0, not '$SPLIT_WORKERS'"
+[[ "$SPLIT_NICE" =~ ^[0-9]+(,[0-9]+)*$ ]] || die "SPLIT_NICE is a comma-separated list of nice levels (0-19), not '$SPLIT_NICE'"
 log "scale bench: $REGISTRATIONS registrations, --workers=$WORKERS, clients $CLIENT_COUNTS, $SECONDS_EACH s each"
 
 pg_start
@@ -60,13 +70,15 @@ mapfile -t db_args < <(odoo_db_args)
 bindir="$(pg_bindir)"
 REPLICA_DIR="$PG_DIR/replica"
 REPLICA_PORT="$(free_port)"
-server=""
+servers=()
 stop_odoo() {
-  [ -n "$server" ] || return 0
-  pkill -TERM -P "$server" 2>/dev/null || true
-  kill "$server" 2>/dev/null || true
-  wait "$server" 2>/dev/null || true
-  server=""
+  local pid
+  for pid in "${servers[@]}"; do
+    pkill -TERM -P "$pid" 2>/dev/null || true
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  servers=()
 }
 cleanup() {
   stop_odoo
@@ -110,34 +122,41 @@ as_pg_user "$bindir/pg_ctl" -D "$REPLICA_DIR" -l "$PG_DIR/replica.log" -w \
 echo "replica in recovery: $(psql_on "$REPLICA_PORT" 'SELECT pg_is_in_recovery()');" \
   "primary streams to: $(psql_on "$PG_PORT" "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'") standby"
 
-port="$(free_port)"
-gevent_port="$(free_port)"
-while [ "$gevent_port" = "$port" ]; do gevent_port="$(free_port)"; done
+# Four distinct ports: HTTP and long polling of up to two servers.
+ports=()
+while [ "${#ports[@]}" -lt 4 ]; do
+  candidate="$(free_port)"
+  [[ " ${ports[*]} " == *" $candidate "* ]] || ports+=("$candidate")
+done
+port="${ports[0]}"
 # -d without --db-filter: Odoo then serves that database without listing the
 # server's databases on every request that has no session (XML-RPC calls),
 # each time on a new connection to the `postgres` database (Odoo keeps no
 # connection to it in its pool).
-start_odoo() { # [REPLICA OPTIONS...]
-  run_odoo --addons-path="$addons" "${db_args[@]}" -d "$DB" "$@" \
-    --http-interface=127.0.0.1 --http-port="$port" --gevent-port="$gevent_port" --workers="$WORKERS" --max-cron-threads=0 \
-    --log-level=warn --log-handler=odoo.service.model:INFO --log-handler=odoo.modules.registry:INFO \
-    >>"$PG_DIR/odoo.log" 2>&1 &
-  server=$!
+start_odoo() { # HTTP_PORT LONGPOLLING_PORT WORKERS [REPLICA OPTIONS...]  (env NICE: its CPU priority)
+  local http_port="$1" longpolling_port="$2" workers="$3"
+  shift 3
+  # run_odoo, at the CPU priority NICE (nice runs a command, not a function).
+  nice -n "${NICE:-0}" "$ODOO_PYTHON" "$ROOT_DIR/scripts/odoo_cli.py" --addons-path="$addons" "${db_args[@]}" -d "$DB" "$@" \
+    --http-interface=127.0.0.1 --http-port="$http_port" --gevent-port="$longpolling_port" --workers="$workers" \
+    --max-cron-threads=0 --log-level=warn --log-handler=odoo.service.model:INFO \
+    --log-handler=odoo.modules.registry:INFO >>"$PG_DIR/odoo.log" 2>&1 &
+  servers+=("$!")
   local up=""
   for _ in $(seq 1 60); do
-    curl -sf "http://127.0.0.1:$port/web/login" >/dev/null && { up=1; break; }
+    curl -sf "http://127.0.0.1:$http_port/web/login" >/dev/null && { up=1; break; }
     sleep 1
   done
-  [ -n "$up" ] || { tail -n 20 "$PG_DIR/odoo.log"; die "Odoo did not answer on port $port"; }
-  check_longpolling "$PG_DIR/odoo.log" "$gevent_port"
+  [ -n "$up" ] || { tail -n 20 "$PG_DIR/odoo.log"; die "Odoo did not answer on port $http_port"; }
+  check_longpolling "$PG_DIR/odoo.log" "$longpolling_port"
   # Each prefork worker loads the registry on its first request (seconds of
   # CPU each): load them all before the clock starts, with concurrent
   # requests until a round of them answers quickly.
   local round started
   for round in 1 2 3 4 5 6; do
     started=$(date +%s%N)
-    for _ in $(seq 1 $((WORKERS * 2))); do
-      curl -sf -o /dev/null "http://127.0.0.1:$port/web/login" &
+    for _ in $(seq 1 $((workers * 2))); do
+      curl -sf -o /dev/null "http://127.0.0.1:$http_port/web/login" &
     done
     wait_children
     if [ "$round" -gt 1 ] && [ $(($(date +%s%N) - started)) -lt 1000000000 ]; then
@@ -150,7 +169,7 @@ start_odoo() { # [REPLICA OPTIONS...]
 wait_children() {
   local job
   for job in $(jobs -p); do
-    [ "$job" = "$server" ] || [ "$job" = "${month_end:-}" ] || wait "$job" 2>/dev/null || true
+    [[ " ${servers[*]} " == *" $job "* ]] || [ "$job" = "${month_end:-}" ] || wait "$job" 2>/dev/null || true
   done
 }
 
@@ -163,6 +182,9 @@ retries() { grep -c 'tries left, try again' "$PG_DIR/odoo.log" || true; }
 drops() { grep -cE 'Invalidating caches after database signaling|Reloading the model registry after database signaling' "$PG_DIR/odoo.log" || true; }
 status=0
 orders_from=1
+# The server the batches and orders go to: the same one, but in the run with
+# two servers.
+write_port="$port"
 run_load() { # TAG TRANSPORT CLIENTS [scale_load.py options...]
   local tag="$1" transport="$2" clients="$3" primary_before replica_before retries_before drops_before
   retries_before="$(retries)"
@@ -171,7 +193,7 @@ run_load() { # TAG TRANSPORT CLIENTS [scale_load.py options...]
   replica_before="$(xacts "$REPLICA_PORT")"
   AFTER_SALES_PASSWORD=admin python3 "$ROOT_DIR/bench/scale_load.py" "http://127.0.0.1:$port" "$DB" admin \
     --clients "$clients" --seconds "$SECONDS_EACH" --serials "$REGISTRATIONS" --transport "$transport" \
-    --tag "$tag" --orders-from "$orders_from" "${@:4}" || status=1
+    --tag "$tag" --orders-from "$orders_from" --write-url "http://127.0.0.1:$write_port" "${@:4}" || status=1
   # Each client opens less than one order a second: serials of its own per run.
   orders_from=$((orders_from + clients * SECONDS_EACH * 5))
   [ "$orders_from" -lt "$REGISTRATIONS" ] || die "too few serials for the orders of the next runs"
@@ -182,7 +204,7 @@ run_load() { # TAG TRANSPORT CLIENTS [scale_load.py options...]
 }
 
 log "Odoo --workers=$WORKERS with the read replica"
-start_odoo --db_replica_host=127.0.0.1 --db_replica_port="$REPLICA_PORT"
+start_odoo "$port" "${ports[1]}" "$WORKERS" --db_replica_host=127.0.0.1 --db_replica_port="$REPLICA_PORT"
 psql_on "$REPLICA_PORT" "SELECT pg_stat_statements_reset()" >/dev/null
 for clients in "${counts[@]}"; do
   echo "== with the replica: JSON-RPC, $clients client(s)"
@@ -220,7 +242,7 @@ fi
 stop_odoo
 
 log "Odoo --workers=$WORKERS without the replica"
-start_odoo
+start_odoo "$port" "${ports[1]}" "$WORKERS"
 for clients in "${counts[@]}"; do
   echo "== without the replica: JSON-RPC, $clients client(s)"
   run_load "primary-$clients" jsonrpc "$clients"
@@ -238,6 +260,29 @@ if [ "$XMLRPC_CLIENTS" != 0 ]; then
   fi
 fi
 stop_odoo
+
+if [ "$SPLIT_WORKERS" != 0 ]; then
+  # Two servers on the same primary and replica, as a load balancer would
+  # use them: the look-ups to one, the batches and orders to the other. The
+  # client's JSON-RPC transport posts each call to
+  # /web/dataset/call_kw/<model>/<method>, which a proxy can route by path.
+  # Once per CPU priority of the second server (SPLIT_NICE): sharing the
+  # cores, bulk work at a lower priority leaves them to the look-ups first.
+  IFS=, read -r lookup_workers write_workers <<<"$SPLIT_WORKERS"
+  IFS=, read -r -a nices <<<"$SPLIT_NICE"
+  for niceness in "${nices[@]}"; do
+    log "two Odoo servers with the replica: look-ups --workers=$lookup_workers," \
+      "batches and orders --workers=$write_workers at nice $niceness"
+    start_odoo "$port" "${ports[1]}" "$lookup_workers" --db_replica_host=127.0.0.1 --db_replica_port="$REPLICA_PORT"
+    NICE="$niceness" start_odoo "${ports[2]}" "${ports[3]}" "$write_workers" \
+      --db_replica_host=127.0.0.1 --db_replica_port="$REPLICA_PORT"
+    write_port="${ports[2]}"
+    echo "== two servers (batches and orders at nice $niceness), with the replica: JSON-RPC, $most client(s)"
+    run_load "split-$niceness-$most" jsonrpc "$most"
+    write_port="$port"
+    stop_odoo
+  done
+fi
 
 echo "registrations made by the load: $(psql_on "$PG_PORT" "SELECT count(*) FROM after_sales_warranty WHERE ref LIKE 'SCALE-%'")," \
   "$(psql_on "$PG_PORT" "SELECT count(DISTINCT ref) FROM after_sales_warranty WHERE ref LIKE 'SCALE-%'") distinct refs"

@@ -16,7 +16,7 @@ registrations created vs distinct refs sent, orders opened vs requested,
 and the errors. Exits 1 on any error or mismatch.
 
 Usage: scale_load.py URL DB LOGIN --clients N --seconds S --serials N
-           --transport jsonrpc|xmlrpc --tag TAG --orders-from K
+           --transport jsonrpc|xmlrpc --tag TAG --orders-from K [--write-url URL]
        (password in AFTER_SALES_PASSWORD)
 
 The serials looked up are ``BENCH-00000001`` .. ``BENCH-<serials>``, those
@@ -67,6 +67,11 @@ def order_serial(orders_from, clients, k, m):
 def _work(k, opts, barrier, product, partner):
     client = _client(opts.url, opts.db, opts.login, opts.transport)
     client.uid  # noqa: B018 -- log in before the clock starts
+    # The batches and orders go to --write-url (another server) when given.
+    writer = client
+    if opts.write_url and opts.write_url != opts.url:
+        writer = _client(opts.write_url, opts.db, opts.login, opts.transport)
+        writer.uid  # noqa: B018
     rng = random.Random(k)
     latencies = {kind: [] for kind in KINDS}
     out = {"errors": [], "sent": [], "created": [], "existing": 0, "requested": 0, "opened": 0}
@@ -94,7 +99,7 @@ def _work(k, opts, barrier, product, partner):
                 rows = [
                     {"ref": ref, "serial": ref, "product_id": product, "partner_id": partner} for ref in refs
                 ]
-                report = client.register_warranties(rows, batch_size=BATCH)
+                report = writer.register_warranties(rows, batch_size=BATCH)
                 out["created"].extend(report.created)
                 out["existing"] += len(report.existing)
                 out["errors"].extend(f"rejected {ref}: {reason}" for _i, ref, reason in report.rejected)
@@ -103,7 +108,7 @@ def _work(k, opts, barrier, product, partner):
                 serial = order_serial(opts.orders_from, opts.clients, k, orders)
                 orders += 1
                 out["requested"] += 1
-                client.open_service_order(serial=serial, symptom="Scale bench", request_type="repair")
+                writer.open_service_order(serial=serial, symptom="Scale bench", request_type="repair")
                 out["opened"] += 1
             else:
                 kind = "status"
@@ -138,7 +143,7 @@ def _percentile(values, share):
     return statistics.quantiles(values, n=100, method="inclusive")[share - 1]
 
 
-def main():
+def _options():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     for name in ("url", "db", "login"):
         parser.add_argument(name)
@@ -149,10 +154,15 @@ def main():
     parser.add_argument("--tag", required=True, help="makes the refs of this run unique")
     parser.add_argument("--orders-from", type=int, required=True, help="first serial number of the orders")
     parser.add_argument("--status-only", action="store_true", help="warranty status look-ups only")
+    parser.add_argument("--write-url", help="the server of the batches and orders (default: URL)")
     parser.add_argument(
         "--baseline", action="store_true", help="Odoo's cheapest read (res.partner search_count) instead"
     )
-    opts = parser.parse_args()
+    return parser.parse_args()
+
+
+def main():
+    opts = _options()
     setup = _client(opts.url, opts.db, opts.login, "xmlrpc")
     product = setup.execute("product.product", "search", [("name", "=", "Bench unit")], limit=1)[0]
     partner = setup.execute("res.partner", "search", [("name", "=like", "Bench customer %")], limit=1)[0]
