@@ -24,8 +24,9 @@
 #      the second server (SPLIT_NICE, nice levels, default 0,10).
 # Prints per run calls/s and p50/p95/p99 per call type, registrations created
 # vs distinct refs sent, orders opened vs requested, errors, the
-# transactions each cluster ran (pg_stat_database), the calls Odoo retried
-# and how often a worker dropped its caches on Odoo's signaling; after the
+# transactions each cluster ran (pg_stat_database), the calls Odoo retried,
+# how often a worker dropped its caches on Odoo's signaling and the
+# replica's replay lag (the replica streams in every run); after the
 # replica runs, the statements the replica ran most (pg_stat_statements).
 # Exits 1 when a run had an error or a mismatch.
 #
@@ -180,6 +181,20 @@ retries() { grep -c 'tries left, try again' "$PG_DIR/odoo.log" || true; }
 # A worker drops its caches (or reloads the registry) when the signaling
 # sequences it reads moved; logged at INFO by odoo.modules.registry.
 drops() { grep -cE 'Invalidating caches after database signaling|Reloading the model registry after database signaling' "$PG_DIR/odoo.log" || true; }
+# The replica's replay lag as the primary sees it (pg_stat_replication,
+# NULL when the standby has caught up: 0), in ms, every half second, into
+# FILE until killed.
+sample_lag() { # FILE
+  while :; do
+    psql_on "$PG_PORT" "SELECT COALESCE(round(EXTRACT(epoch FROM max(replay_lag)) * 1000), 0) FROM pg_stat_replication" \
+      >>"$1" 2>/dev/null || true
+    sleep 0.5
+  done
+}
+# "max X ms, median Y ms" of the samples in FILE.
+lag_figures() { # FILE
+  sort -n "$1" | awk '{ v[NR] = $1 } END { if (NR) printf "max %d ms, median %d ms (%d samples)", v[NR], v[int((NR + 1) / 2)], NR; else printf "no sample" }'
+}
 status=0
 orders_from=1
 # The server the batches and orders go to: the same one, but in the run with
@@ -191,9 +206,14 @@ run_load() { # TAG TRANSPORT CLIENTS [scale_load.py options...]
   drops_before="$(drops)"
   primary_before="$(xacts "$PG_PORT")"
   replica_before="$(xacts "$REPLICA_PORT")"
+  : >"$PG_DIR/lag.txt"
+  sample_lag "$PG_DIR/lag.txt" &
+  local sampler=$!
   AFTER_SALES_PASSWORD=admin python3 "$ROOT_DIR/bench/scale_load.py" "http://127.0.0.1:$port" "$DB" admin \
     --clients "$clients" --seconds "$SECONDS_EACH" --serials "$REGISTRATIONS" --transport "$transport" \
     --tag "$tag" --orders-from "$orders_from" --write-url "http://127.0.0.1:$write_port" "${@:4}" || status=1
+  kill "$sampler" 2>/dev/null || true
+  wait "$sampler" 2>/dev/null || true
   # Each client opens less than one order a second: serials of its own per run.
   orders_from=$((orders_from + clients * SECONDS_EACH * 5))
   [ "$orders_from" -lt "$REGISTRATIONS" ] || die "too few serials for the orders of the next runs"
@@ -201,6 +221,7 @@ run_load() { # TAG TRANSPORT CLIENTS [scale_load.py options...]
   echo "  transactions: primary $(($(xacts "$PG_PORT") - primary_before)), replica $(($(xacts "$REPLICA_PORT") - replica_before));" \
     "calls Odoo retried (serialization failures): $(($(retries) - retries_before));" \
     "caches a worker dropped on signaling: $(($(drops) - drops_before))"
+  echo "  replication lag (pg_stat_replication.replay_lag, every 0.5 s): $(lag_figures "$PG_DIR/lag.txt")"
 }
 
 log "Odoo --workers=$WORKERS with the read replica"
