@@ -55,7 +55,7 @@ bench-concurrent: ## client processes register the same refs at once: one regist
 	bash bench/run_concurrent.sh $(CONCURRENT_ARGS)
 
 # SCALE_ARGS go to bench/scale.sh ([REGISTRATIONS] [CLIENTS] [SECONDS]); the
-# defaults (1,000,000 registrations, clients 1,4,8, 20 s) take about 8 minutes.
+# defaults (1,000,000 registrations, clients 1,4,8, 20 s) take about 13 minutes.
 # Quick: make bench-scale SCALE_ARGS="100000 1,4"
 bench-scale: ## primary + streaming replica, Odoo with 4 workers: mixed client load with and without the replica
 	bash bench/scale.sh $(SCALE_ARGS)
