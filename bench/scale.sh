@@ -13,7 +13,8 @@
 #      machine serves when no batch holds a worker; STATUS_ONLY=0 skips),
 #      and Odoo's cheapest read (res.partner search_count) by the most
 #      clients: what a call costs in Odoo before the addon's code runs;
-#      and once over XML-RPC (which never uses the replica);
+#      and once over XML-RPC, signed in with an API key (XML-RPC never uses
+#      the replica);
 #   2. Odoo restarted without the replica options (everything on the primary):
 #      the mixed load, the look-ups alone by the most clients, and XML-RPC
 #      (mixed, and look-ups alone by the most clients);
@@ -103,9 +104,15 @@ with environment("$DB") as env:
         # with it the addon's accounts and journal.
         env["account.chart.template"].try_loading("generic_coa", company)
     product, seconds = bulk_load(env, $REGISTRATIONS)
+    # The XML-RPC clients sign in with an API key, as outside systems should.
+    admin = env.ref("base.user_admin")
+    key = env["res.users.apikeys"].with_user(admin).sudo()._generate(None, "scale bench", None)
+    with open("$PG_DIR/apikey", "w", encoding="ascii") as out:
+        out.write(key)
     env.cr.commit()
     print(f"bulk load: {seconds:.1f} s")
 EOF
+api_key="$(cat "$PG_DIR/apikey")"
 psql_on() { # PORT SQL
   as_pg_user "$bindir/psql" -qAtX -h "$PG_DIR" -p "$1" -U postgres -d "$DB" -c "$2"
 }
@@ -209,7 +216,10 @@ run_load() { # TAG TRANSPORT CLIENTS [scale_load.py options...]
   : >"$PG_DIR/lag.txt"
   sample_lag "$PG_DIR/lag.txt" &
   local sampler=$!
-  AFTER_SALES_PASSWORD=admin python3 "$ROOT_DIR/bench/scale_load.py" "http://127.0.0.1:$port" "$DB" admin \
+  # JSON-RPC signs in with the password (a web session); XML-RPC with the API key.
+  local secret=admin
+  if [ "$transport" = xmlrpc ]; then secret="$api_key"; fi
+  AFTER_SALES_PASSWORD="$secret" python3 "$ROOT_DIR/bench/scale_load.py" "http://127.0.0.1:$port" "$DB" admin \
     --clients "$clients" --seconds "$SECONDS_EACH" --serials "$REGISTRATIONS" --transport "$transport" \
     --tag "$tag" --orders-from "$orders_from" --write-url "http://127.0.0.1:$write_port" "${@:4}" || status=1
   kill "$sampler" 2>/dev/null || true
