@@ -171,8 +171,9 @@ class AfterSalesWarranty(models.Model):
         rules of its model), most of a look-up's time otherwise. The names
         are read as superuser, as Odoo reads the name of a many2one."""
         products = lots.product_id.sudo()
-        products.product_tmpl_id.fetch(["name"])
+        # The products first: reading their template would read all their columns.
         products.fetch(["default_code", "product_tmpl_id", "product_template_attribute_value_ids"])
+        products.product_tmpl_id.fetch(["name"])
         warranties = self.browse(
             {warranty.id for pair in registrations.values() for warranty in pair if warranty}
         ).sudo()
@@ -186,7 +187,9 @@ class AfterSalesWarranty(models.Model):
         none = (self.browse(), self.browse())
         covering, latest = registrations.get(lot.id, none) if lot else none
         # Not covered on that day: report the registration that ends last.
-        warranty = covering or latest
+        # Its values alone: its prefetch set holds every registration of the
+        # serials, whose customers' and terms' names would all be read.
+        warranty = (covering or latest).with_prefetch()
         if covering:
             state = "active"
         elif warranty.registration_state == "confirmed":

@@ -60,6 +60,21 @@ class TestWarrantyStatusReads(AfterSalesCommon):
                 for n, lot in enumerate(cls.units)
             ]
         )
+        # Earlier owners of some units, under warranties long ended: the
+        # status shows the current registrations, and reads nothing of these.
+        cls.former_owner = cls.env["res.partner"].create({"name": "Former Owner"})
+        cls.Warranty.create(
+            [
+                {
+                    "partner_id": cls.former_owner.id,
+                    "product_id": cls.red.id,
+                    "lot_id": lot.id,
+                    "term_id": cls.term_b2b.id,
+                    "date_start": "2020-01-10",
+                }
+                for lot in cls.units[1:4]
+            ]
+        )
 
     def test_answer_names_as_odoo_shows_them(self):
         self.env.invalidate_all()
