@@ -3,7 +3,7 @@ from datetime import date
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
 from ..tools.planner import lot_names_lookup
@@ -134,6 +134,10 @@ class TestWarrantyStatusReads(AfterSalesCommon):
         self.assertEqual(self._bitmap_scans(), "on")
         with lot_names_lookup(self.env):
             self.assertEqual(self._bitmap_scans(), "off")
+        self.assertEqual(self._bitmap_scans(), "on")
+        # A Python error in the block (the transaction goes on): set back.
+        with self.assertRaises(UserError), lot_names_lookup(self.env):
+            self.Warranty.get_warranty_status("KT-1")  # not a list
         self.assertEqual(self._bitmap_scans(), "on")
         # A block that fails in a savepoint: its rollback sets it back.
         with self.assertRaises(ValidationError), self.env.cr.savepoint(), lot_names_lookup(self.env):

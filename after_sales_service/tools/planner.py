@@ -3,18 +3,29 @@ estimate is known to mislead it."""
 
 import contextlib
 
+import psycopg2
+
 from odoo.tools import SQL
 
 
 @contextlib.contextmanager
 def planner_setting(cr, name, value):
     """Run the block with the planner setting ``name`` at ``value``, then set
-    it back. The setting is local to the transaction (``set_config``): a
-    block that fails ends its transaction, and the setting with it."""
+    it back, also when the block raises (a database error aborts the
+    transaction or the savepoint, whose rollback sets it back: no query can
+    run before). The setting is local to the transaction (``set_config``)."""
     cr.execute(SQL("SELECT current_setting(%s), set_config(%s, %s, true)", name, name, value))
     previous = cr.fetchone()[0]
-    yield
-    cr.execute(SQL("SELECT set_config(%s, %s, true)", name, previous))
+    restore = SQL("SELECT set_config(%s, %s, true)", name, previous)
+    try:
+        yield
+    except psycopg2.Error:
+        # The transaction (or the savepoint) failed: its rollback sets it back.
+        raise
+    except Exception:
+        cr.execute(restore)
+        raise
+    cr.execute(restore)
 
 
 def lot_names_lookup(env):
@@ -31,8 +42,5 @@ def lot_names_lookup(env):
     scan of the table, and 7 s per batch of 500 with four batches at once.
     A GIN index is read only through bitmap scans: without them, the
     planner takes the addon's b-tree index on (name, product) or a scan of
-    the table.
-
-    In a savepoint when the block may fail and the transaction go on: the
-    savepoint's rollback sets the setting back."""
+    the table."""
     return planner_setting(env.cr, "enable_bitmapscan", "off")
