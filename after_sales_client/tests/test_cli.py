@@ -18,6 +18,7 @@ from after_sales_client.cli import (
 
 from .fake_odoo import FakeOdoo
 from .fake_odoo_json import FakeOdooJson
+from .test_client import STATUS_ROW
 
 
 class Tty(io.StringIO):
@@ -196,22 +197,7 @@ def test_orders_and_costs(odoo):
 
 
 def _status_row(serials, *rest):
-    return [
-        {
-            "serial": serials[0],
-            "found": True,
-            "product": "Espresso",
-            "customer": "Ann",
-            "warranty": "WAR/1",
-            "term": "24 months",
-            "state": "active",
-            "date_start": "2024-01-01",
-            "date_end": "2026-01-01",
-            "parts_coverage": 100.0,
-            "labor_coverage": 100.0,
-            "expense_coverage": 0.0,
-        }
-    ]
+    return [dict(STATUS_ROW, serial=serials[0])]
 
 
 def _settings(monkeypatch, tmp_path, url, secret):
@@ -227,7 +213,7 @@ def test_transport_jsonrpc_goes_through_the_web_session(monkeypatch, tmp_path):
         _settings(monkeypatch, tmp_path, server.url, "secret")
         out = io.StringIO()
         assert main(["--transport", "jsonrpc", "check", "SN-1"], out=out) == EXIT_OK
-        assert "active, until 2026-01-01" in out.getvalue()
+        assert f"active, until {STATUS_ROW['date_end']}" in out.getvalue()
         paths = [path for path, _params, _session in server.calls]
         assert paths == [
             "/web/session/authenticate",
