@@ -11,6 +11,7 @@ Usage: month_end.py URL DB LOGIN [DELAY]   (password in AFTER_SALES_PASSWORD;
        DELAY seconds to wait first, default 0)
 """
 
+import ast
 import datetime
 import os
 import sys
@@ -22,13 +23,18 @@ sys.path.insert(
 
 from after_sales_client import AfterSalesClient, AfterSalesError
 
-# The domain of Reporting > Service Costs (after_sales_cost_action).
-COST_DOMAIN = [
-    "|",
-    ("after_sales_order_id", "!=", False),
-    ("after_sales_claim_id", "!=", False),
-    ("parent_state", "=", "posted"),
-]
+
+def _cost_domain(client):
+    """The domain of Reporting > Service Costs, read from its action
+    (after_sales_service.after_sales_cost_action)."""
+    [data] = client.execute(
+        "ir.model.data",
+        "search_read",
+        [("module", "=", "after_sales_service"), ("name", "=", "after_sales_cost_action")],
+        ["res_id"],
+    )
+    [action] = client.execute("ir.actions.act_window", "read", [data["res_id"]], ["domain"])
+    return ast.literal_eval(action["domain"])
 
 
 def _timed(label, function):
@@ -74,12 +80,13 @@ def main():
         print(f"month-end: the warranty provision FAILED: {type(error).__name__}: {error}")
         ok = False
     try:
+        cost_domain = _cost_domain(client)
         groups = _timed(
             "service cost analysis read (by account and month)",
             lambda: client.execute(
                 "account.move.line",
                 "read_group",
-                COST_DOMAIN,
+                cost_domain,
                 ["balance:sum"],
                 ["account_id", "date:month"],
                 lazy=False,
@@ -88,7 +95,7 @@ def main():
         by_coverage = client.execute(
             "account.move.line",
             "read_group",
-            COST_DOMAIN,
+            cost_domain,
             ["balance:sum"],
             ["after_sales_coverage"],
             lazy=False,
